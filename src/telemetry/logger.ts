@@ -52,14 +52,27 @@ export function configureLogging(opts: LoggingOptions): Logger {
   return root;
 }
 
-/** The cached child logger of one component. */
-export function getLogger(component: string): Logger {
+function childOf(component: string): Logger {
   let child = children.get(component);
   if (child === undefined) {
     child = root.child({ component });
     children.set(component, child);
   }
   return child;
+}
+
+/**
+ * The logger of one component. Modules take it at load time, before
+ * `configureLogging` runs, so it forwards to the current root's child.
+ */
+export function getLogger(component: string): Logger {
+  return new Proxy({} as Logger, {
+    get: (_t, prop) => {
+      const child = childOf(component);
+      const v = Reflect.get(child, prop, child) as unknown;
+      return typeof v === 'function' ? v.bind(child) : v;
+    },
+  });
 }
 
 /** Strip `key=` / `api_key=` style query parameters from a URL string. */

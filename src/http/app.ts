@@ -1,0 +1,120 @@
+/**
+ * Builds the uWS app: every route, the catch-all 404/405, and listening
+ * and closing. This folder is the only code that touches uWS.
+ */
+import { MethodNotAllowedError, RouteNotFoundError } from '../errors.js';
+import type { RequestContext } from '../request-context.js';
+import { frame } from './handler.js';
+import type { RouteBody } from './handler.js';
+import { sendBody, sendError } from './respond.js';
+import { health, listModels, liveliness, readiness } from './routes/info.js';
+import { proxyRoute } from './routes/proxy.js';
+import type { Services } from './services.js';
+import { loadUws } from './uws.js';
+import type { HttpResponse, TemplatedApp } from './uws.js';
+
+type Uws = ReturnType<typeof loadUws>;
+type ListenSocket = Parameters<Uws['us_listen_socket_close']>[0];
+
+/** An extra route: method, path, body, and whether it is admitted. */
+export interface ExtraRoute {
+  readonly method: 'get' | 'post';
+  readonly path: string;
+  readonly body: RouteBody;
+}
+
+const kProxyRoutes = [
+  ['/v1/chat/completions', 'chat'],
+  ['/chat/completions', 'chat'],
+  ['/v1/completions', 'completions'],
+  ['/completions', 'completions'],
+  ['/v1/embeddings', 'embeddings'],
+  ['/embeddings', 'embeddings'],
+] as const;
+
+async function metrics(svc: Services, res: HttpResponse, ctx: RequestContext) {
+  const text = svc.metricsText === null ? '' : await svc.metricsText();
+  sendBody(res, ctx, 200, 'text/plain; version=0.0.4; charset=utf-8', text);
+}
+
+function notFound(method: 'get' | 'post' | 'any') {
+  return (_svc: Services, res: HttpResponse, ctx: RequestContext) => {
+    const err =
+      method === 'any' ? new RouteNotFoundError() : new MethodNotAllowedError();
+    sendError(res, ctx, err);
+  };
+}
+
+/** A listening gateway front end. */
+export interface HttpServer {
+  readonly port: number;
+  /** Stop accepting connections (open ones finish). */
+  stopListening(): void;
+}
+
+/** Register every route on a new uWS app. */
+export function buildApp(
+  svc: Services,
+  extra: readonly ExtraRoute[],
+): TemplatedApp {
+  const uws = loadUws();
+  const app = uws.App();
+  const open = { admit: false } as const;
+  const admitted = { admit: true } as const;
+  for (const [path, op] of kProxyRoutes) {
+    app.post(path, frame(svc, path, proxyRoute(op), admitted));
+  }
+  app.get('/v1/models', frame(svc, '/v1/models', listModels, open));
+  app.get('/models', frame(svc, '/models', listModels, open));
+  app.get(
+    '/health/liveliness',
+    frame(svc, '/health/liveliness', liveliness, open),
+  );
+  app.get('/health/liveness', frame(svc, '/health/liveness', liveliness, open));
+  app.get(
+    '/health/readiness',
+    frame(svc, '/health/readiness', readiness, open),
+  );
+  app.get('/health', frame(svc, '/health', health, open));
+  if (svc.config.routeiq.metrics.port === null) {
+    app.get('/metrics', frame(svc, '/metrics', metrics, open));
+  }
+  for (const r of extra)
+    app[r.method](r.path, frame(svc, r.path, r.body, open));
+  // Known paths with the wrong method answer 405, anything else 404.
+  for (const [path] of kProxyRoutes) {
+    app.any(path, frame(svc, path, notFound('post'), open));
+  }
+  app.any('/*', frame(svc, 'other', notFound('any'), open));
+  return app;
+}
+
+/** Listen on host:port (0 picks a free port). */
+export function listen(
+  app: TemplatedApp,
+  host: string,
+  port: number,
+): Promise<HttpServer> {
+  const uws = loadUws();
+  return new Promise((resolve, reject) => {
+    app.listen(host, port, (socket) => {
+      if (socket === false) {
+        reject(new Error(`cannot listen on ${host}:${port}`));
+        return;
+      }
+      const s = socket as ListenSocket;
+      resolve({
+        port: uws.us_socket_local_port(s as never),
+        stopListening: () => uws.us_listen_socket_close(s),
+      });
+    });
+  });
+}
+
+/** A separate loopback-only app serving `/metrics` alone. */
+export function buildMetricsApp(svc: Services): TemplatedApp {
+  const app = loadUws().App();
+  app.get('/metrics', frame(svc, '/metrics', metrics, { admit: false }));
+  app.any('/*', frame(svc, 'other', notFound('any'), { admit: false }));
+  return app;
+}

@@ -1,0 +1,136 @@
+/**
+ * The frame around every route: read headers synchronously (the uWS
+ * request dies at the first await), attach onAborted before any await,
+ * admission control, and exactly one end-of-request report.
+ */
+import { randomUUID } from 'node:crypto';
+import {
+  DrainingError,
+  GatewayError,
+  OverloadedError,
+  toGatewayError,
+} from '../errors.js';
+import { RequestContext } from '../request-context.js';
+import type { RequestOutcome } from '../store/types.js';
+import { getLogger } from '../telemetry/logger.js';
+import { sendError } from './respond.js';
+import type { Services } from './services.js';
+import type { HttpRequest, HttpResponse } from './uws.js';
+
+const log = getLogger('http');
+
+/** A route body: runs after the frame has set the request up. */
+export type RouteBody = (
+  svc: Services,
+  res: HttpResponse,
+  ctx: RequestContext,
+) => Promise<void> | void;
+
+/** Options of a framed route. */
+export interface FrameOptions {
+  /** Counted by admission control and refused while draining. */
+  readonly admit: boolean;
+}
+
+function readContext(req: HttpRequest, route: string): RequestContext {
+  return new RequestContext(randomUUID(), req.getMethod(), route, {
+    authorization: req.getHeader('authorization'),
+    traceparent: req.getHeader('traceparent'),
+    tracestate: req.getHeader('tracestate'),
+    baggage: req.getHeader('baggage'),
+    contentLength: req.getHeader('content-length'),
+    costWeight: req.getHeader('x-routeiq-cost-weight'),
+  });
+}
+
+function outcomeFor(ctx: RequestContext): RequestOutcome {
+  if (ctx.aborted) return 'client_aborted';
+  if (ctx.outcome !== 'ok') return ctx.outcome;
+  const s = ctx.status;
+  if (s === 401 || s === 403) return 'auth_failed';
+  if (s === 429 || s === 503) return 'rejected';
+  if (s >= 400 && s < 500) return 'invalid_request';
+  if (s >= 500) return 'internal_error';
+  return 'ok';
+}
+
+function finish(svc: Services, ctx: RequestContext): void {
+  if (ctx.finished) return;
+  ctx.finished = true;
+  ctx.outcome = outcomeFor(ctx);
+  svc.observer.onRequestEnd(ctx);
+  log.info(
+    {
+      req_id: ctx.id,
+      trace_id: ctx.traceId ?? undefined,
+      span_id: ctx.spanId ?? undefined,
+      method: ctx.method,
+      route: ctx.route,
+      status: ctx.status,
+      outcome: ctx.outcome,
+      model: ctx.modelGroup ?? undefined,
+      deployment: ctx.decision?.deployment.id,
+      duration_ms: Math.round(ctx.elapsedMs() * 100) / 100,
+    },
+    'request',
+  );
+}
+
+function fail(res: HttpResponse, ctx: RequestContext, err: unknown): void {
+  const ge: GatewayError = toGatewayError(err);
+  if (ge.statusCode >= 500 && ge.code === 'GW_ERR_INTERNAL') {
+    log.error({ err, req_id: ctx.id }, 'request failed');
+  }
+  // A 413 closes the connection: the rest of the body is not read.
+  sendError(res, ctx, ge, ge.statusCode === 413);
+}
+
+/** Wrap a route body into a uWS handler. */
+export function frame(
+  svc: Services,
+  route: string,
+  body: RouteBody,
+  opts: FrameOptions,
+): (res: HttpResponse, req: HttpRequest) => void {
+  return (res, req) => {
+    const ctx = readContext(req, route);
+    res.onAborted(() => {
+      ctx.aborted = true;
+      ctx.onAbort?.();
+    });
+    svc.observer.onRequestStart(ctx);
+    const state = svc.state;
+    if (opts.admit) {
+      if (state.draining)
+        return (fail(res, ctx, new DrainingError()), finish(svc, ctx));
+      if (state.inFlight >= svc.config.routeiq.maxInFlight) {
+        return (
+          fail(res, ctx, new OverloadedError({ retryAfter: 1 })),
+          finish(svc, ctx)
+        );
+      }
+    }
+    if (opts.admit) state.inFlight++;
+    const release = () => {
+      if (opts.admit) state.inFlight--;
+    };
+    let result: Promise<void> | void;
+    try {
+      result = body(svc, res, ctx);
+    } catch (err) {
+      fail(res, ctx, err);
+      release();
+      return finish(svc, ctx);
+    }
+    if (result === undefined) {
+      release();
+      return finish(svc, ctx);
+    }
+    result
+      .catch((err: unknown) => fail(res, ctx, err))
+      .finally(() => {
+        release();
+        finish(svc, ctx);
+      });
+  };
+}

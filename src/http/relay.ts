@@ -1,0 +1,101 @@
+/**
+ * Relays an upstream SSE stream to the client chunk by chunk. Headers go
+ * out with the first upstream chunk, so everything before it can still be
+ * retried. After that the status is fixed: failures become one error
+ * frame and `data: [DONE]` (RELIABILITY.md rows 1, 3, 5).
+ */
+import {
+  GatewayError,
+  UpstreamStreamInterruptedError,
+  UpstreamTimeoutError,
+} from '../errors.js';
+import type { RequestContext } from '../request-context.js';
+import { errorBody } from './respond.js';
+import type { HeaderList } from './respond.js';
+import type { SseScanner } from './sse-scanner.js';
+import { statusLine } from './status-text.js';
+import { StreamStalledError, StreamWriter } from './stream-writer.js';
+import type { HttpResponse } from './uws.js';
+
+const kDoneFrame = Buffer.from('data: [DONE]\n\n');
+
+/** Inputs of one relay. */
+export interface RelayInput {
+  readonly res: HttpResponse;
+  readonly ctx: RequestContext;
+  readonly first: Buffer;
+  readonly rest: AsyncIterator<Buffer>;
+  readonly scanner: SseScanner;
+  readonly headers: HeaderList;
+  readonly stallMs: number;
+}
+
+function errorFrame(err: GatewayError): Buffer {
+  return Buffer.from(`data: ${errorBody(err)}\n\n`);
+}
+
+function writeHead(input: RelayInput, writer: StreamWriter): boolean {
+  const { res, ctx } = input;
+  ctx.status = 200;
+  let ok = true;
+  res.cork(() => {
+    res.writeStatus(statusLine(200));
+    res.writeHeader('content-type', 'text/event-stream');
+    res.writeHeader('cache-control', 'no-cache');
+    res.writeHeader('x-request-id', ctx.id);
+    for (const [k, v] of input.headers) res.writeHeader(k, v);
+    ok = writer.write(input.scanner.push(input.first));
+  });
+  return ok;
+}
+
+/** Relay until the upstream ends, fails or the client leaves. */
+export async function relayStream(input: RelayInput): Promise<void> {
+  const { res, ctx, scanner } = input;
+  const writer = new StreamWriter(res, ctx, input.stallMs);
+  const prevAbort = ctx.onAbort;
+  ctx.onAbort = () => {
+    prevAbort?.();
+    writer.abort();
+  };
+  let failure: GatewayError | null = null;
+  try {
+    if (!writeHead(input, writer)) await writer.drained();
+    for (;;) {
+      if (ctx.aborted) return;
+      const next = await input.rest.next();
+      if (next.done === true) break;
+      if (!writer.write(scanner.push(next.value))) await writer.drained();
+    }
+    const tail = scanner.flush();
+    if (tail !== null) writer.write(tail);
+    // An upstream that closes without [DONE] was cut off mid-stream.
+    if (!scanner.facts.sawDone) failure = new UpstreamStreamInterruptedError();
+  } catch (err) {
+    if (ctx.aborted) return;
+    if (err instanceof StreamStalledError) {
+      // A client that stopped reading is cut off; others are unaffected.
+      ctx.outcome = 'client_aborted';
+      ctx.errorCode = 'GW_STREAM_STALLED';
+      ctx.aborted = true;
+      res.close();
+      return;
+    }
+    failure =
+      err instanceof UpstreamTimeoutError
+        ? err
+        : new UpstreamStreamInterruptedError({ cause: err });
+  }
+  if (ctx.aborted) return;
+  if (failure !== null) {
+    ctx.outcome = 'mid_stream_error';
+    ctx.errorCode = failure.code;
+    writer.write(errorFrame(failure));
+    writer.write(kDoneFrame);
+  } else if (scanner.facts.inBandError) {
+    // Passed through as sent, but logged as the failure it is.
+    ctx.outcome = 'mid_stream_error';
+    ctx.errorCode = 'GW_ERR_UPSTREAM';
+  }
+  res.cork(() => res.end());
+}

@@ -1,0 +1,34 @@
+/**
+ * `POST /v1/chat/completions`, `/v1/completions`, `/v1/embeddings` (and
+ * the same paths without `/v1`): read, parse, authenticate, forward.
+ */
+import { ModelNotAllowedError } from '../../errors.js';
+import type { Operation } from '../../providers/types.js';
+import type { RequestContext } from '../../request-context.js';
+import { readBody } from '../body.js';
+import { forward } from '../forward.js';
+import { parseRequest } from '../request-schema.js';
+import type { Services } from '../services.js';
+import type { HttpResponse } from '../uws.js';
+
+/** The route body for one OpenAI operation. */
+export function proxyRoute(op: Operation) {
+  return async (svc: Services, res: HttpResponse, ctx: RequestContext) => {
+    const caller = await svc.auth.authenticate(ctx.headers.authorization);
+    ctx.keyId = caller.keyId;
+    const raw = await readBody(
+      res,
+      ctx.headers.contentLength,
+      svc.config.routeiq.maxBodyBytes,
+    );
+    const req = parseRequest(raw, op);
+    ctx.requestedModel = req.model;
+    ctx.stream = req.stream;
+    if (caller.models !== null && !caller.models.has(req.model)) {
+      throw new ModelNotAllowedError({ param: 'model' });
+    }
+    const denied = svc.auth.authorize?.(caller, req.model) ?? null;
+    if (denied !== null) throw denied;
+    await forward(svc, res, ctx, op, req);
+  };
+}

@@ -1,0 +1,73 @@
+import t from 'tap';
+import { request } from 'undici';
+import { startTestGateway, upstreamConfig } from '../../helpers/gateway.js';
+import { startUpstream } from '../../helpers/upstream.js';
+
+const kBody = (extra: Record<string, unknown> = {}) =>
+  JSON.stringify({
+    model: 'test-model',
+    stream: true,
+    messages: [{ role: 'user', content: 'hi' }],
+    ...extra,
+  });
+
+t.test(
+  'streamed chunks reach the client before the upstream finishes',
+  async (t) => {
+    const up = await startUpstream(t, { chunks: 5, chunkIntervalMs: 150 });
+    const { url } = await startTestGateway(t, upstreamConfig([up.url]));
+    const res = await request(`${url}/v1/chat/completions`, {
+      method: 'POST',
+      body: kBody(),
+    });
+    t.equal(res.statusCode, 200);
+    t.match(res.headers['content-type'], /text\/event-stream/);
+    const it = res.body[Symbol.asyncIterator]();
+    const first = await it.next();
+    t.match(String(first.value), /c0/);
+    // The upstream is still sending: the gateway did not buffer the stream.
+    t.equal(up.seen[0]?.finished, false, 'upstream not yet finished');
+    let rest = '';
+    for (let n = await it.next(); !n.done; n = await it.next())
+      rest += String(n.value);
+    t.match(rest, /data: \[DONE\]/);
+  },
+);
+
+t.test('a client disconnect closes the upstream request', async (t) => {
+  const up = await startUpstream(t, { chunks: 50, chunkIntervalMs: 50 });
+  const { url, gw } = await startTestGateway(t, upstreamConfig([up.url]));
+  const ac = new AbortController();
+  const res = await request(`${url}/v1/chat/completions`, {
+    method: 'POST',
+    body: kBody(),
+    signal: ac.signal,
+  });
+  const it = res.body[Symbol.asyncIterator]();
+  await it.next();
+  ac.abort();
+  await it.next().catch(() => undefined);
+  const deadline = Date.now() + 3000;
+  while (up.seen[0]?.closedEarly !== true && Date.now() < deadline) {
+    await new Promise((r) => setTimeout(r, 20));
+  }
+  t.equal(up.seen[0]?.closedEarly, true, 'upstream connection was closed');
+  t.equal(gw.services.state.inFlight, 0, 'slot released');
+});
+
+t.test('usage is streamed only when the client asks for it', async (t) => {
+  const up = await startUpstream(t, { chunks: 2 });
+  const { url } = await startTestGateway(t, upstreamConfig([up.url]));
+  const plain = await request(`${url}/v1/chat/completions`, {
+    method: 'POST',
+    body: kBody(),
+  });
+  const plainText = await plain.body.text();
+  t.notMatch(plainText, /"usage"/, 'no usage chunk by default');
+  t.same(up.seen[0]?.body['stream_options'], { include_usage: true });
+  const withUsage = await request(`${url}/v1/chat/completions`, {
+    method: 'POST',
+    body: kBody({ stream_options: { include_usage: true } }),
+  });
+  t.match(await withUsage.body.text(), /"usage":\{"prompt_tokens":5/);
+});
