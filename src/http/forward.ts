@@ -3,8 +3,8 @@
  * run attempts with retries inside a group, then its fallback groups, and
  * answer with the last failure when everything failed.
  */
+import type { GatewayError } from '../errors.js';
 import {
-  GatewayError,
   ModelNotFoundError,
   NoHealthyDeploymentError,
   UpstreamRateLimitedError,

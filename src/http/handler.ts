@@ -4,12 +4,8 @@
  * admission control, and exactly one end-of-request report.
  */
 import { randomUUID } from 'node:crypto';
-import {
-  DrainingError,
-  GatewayError,
-  OverloadedError,
-  toGatewayError,
-} from '../errors.js';
+import type { GatewayError } from '../errors.js';
+import { DrainingError, OverloadedError, toGatewayError } from '../errors.js';
 import { RequestContext } from '../request-context.js';
 import type { RequestOutcome } from '../store/types.js';
 import { getLogger } from '../telemetry/logger.js';

@@ -4,8 +4,8 @@
  * retried. After that the status is fixed: failures become one error
  * frame and `data: [DONE]` (RELIABILITY.md rows 1, 3, 5).
  */
+import type { GatewayError } from '../errors.js';
 import {
-  GatewayError,
   UpstreamStreamInterruptedError,
   UpstreamTimeoutError,
 } from '../errors.js';
