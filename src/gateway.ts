@@ -10,6 +10,8 @@ import type { GatewayState, Services } from './http/services.js';
 import { Router } from './routing/router.js';
 import { getLogger } from './telemetry/logger.js';
 import { CompositeObserver } from './telemetry/observer.js';
+import { TraceObserver } from './telemetry/trace-observer.js';
+import { Tracing } from './telemetry/tracing.js';
 
 const log = getLogger('gateway');
 
@@ -18,6 +20,8 @@ export interface Gateway {
   readonly port: number;
   readonly metricsPort: number | null;
   readonly services: Services;
+  /** The tracing pipeline, or null when tracing is off. */
+  readonly tracing: Tracing | null;
   /** Drain in-flight requests (up to the deadline), then release all. */
   close(): Promise<void>;
 }
@@ -58,6 +62,7 @@ export async function startGateway(config: GatewayConfig): Promise<Gateway> {
   };
   const components: Component[] = [];
   const extra: ExtraRoute[] = [];
+  const tracing = setupTracing(services, components);
 
   const server = await listen(buildApp(services, extra), rq.host, rq.port);
   let metricsServer: HttpServer | null = null;
@@ -77,8 +82,18 @@ export async function startGateway(config: GatewayConfig): Promise<Gateway> {
     port: server.port,
     metricsPort: metricsServer?.port ?? null,
     services,
+    tracing,
     close,
   };
+}
+
+/** Tracing is off unless an exporter is configured (OTEL_* variables). */
+function setupTracing(svc: Services, components: Component[]) {
+  if (svc.config.tracing.exporter === 'none') return null;
+  const tracing = new Tracing(svc.config.tracing);
+  svc.observer.add(new TraceObserver(tracing));
+  components.push({ name: 'tracing', close: () => tracing.shutdown(5000) });
+  return tracing;
 }
 
 async function waitForIdle(state: GatewayState, deadlineMs: number) {

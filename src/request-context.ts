@@ -53,6 +53,8 @@ export class RequestContext {
   traceId: string | null = null;
   spanId: string | null = null;
   traceFlags = 0;
+  /** traceparent of the routing span, handed to inference workers. */
+  routingTraceparent: string | null = null;
   /** Opaque slot for the tracer's per-request state. */
   trace: unknown = null;
   /** Called on client abort: stops the upstream call. */

@@ -14,6 +14,7 @@ import {
   readRouteiqSettings,
   readRouterSettings,
 } from './settings.js';
+import { readTracingSettings } from './tracing-settings.js';
 import type { GatewayConfig } from './types.js';
 
 /** What the caller knows before the file: CLI flags and environment. */
@@ -100,6 +101,7 @@ export function loadConfig(opts: LoadOptions): LoadedConfig {
     routerSettings,
     generalSettings: readGeneralSettings(gs, env),
     routeiq,
+    tracing: readTracingSettings(env),
     env: snapshotEnv(env),
   };
   // litellm_settings and environment_variables are LiteLLM's; accepted

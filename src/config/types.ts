@@ -93,6 +93,8 @@ export interface RouteiqSettings {
   readonly inferenceMaxQueue: number;
 }
 
+import type { TracingSettings } from './tracing-settings.js';
+
 /** The whole configuration after validation. */
 export interface GatewayConfig {
   readonly source: string | null;
@@ -100,6 +102,7 @@ export interface GatewayConfig {
   readonly routerSettings: RouterSettings;
   readonly generalSettings: GeneralSettings;
   readonly routeiq: RouteiqSettings;
+  readonly tracing: TracingSettings;
   /** `process.env` snapshot of the OTEL_* variables and friends. */
   readonly env: Readonly<Record<string, string>>;
 }

@@ -60,7 +60,7 @@ async function decide(
       {
         text,
         costWeight: costWeight(ctx.headers.costWeight),
-        traceparent: null,
+        traceparent: ctx.routingTraceparent,
       },
       tried,
     );
