@@ -20,6 +20,7 @@ import {
 } from '@opentelemetry/core';
 import { OTLPTraceExporter } from '@opentelemetry/exporter-trace-otlp-grpc';
 import { resourceFromAttributes } from '@opentelemetry/resources';
+import type { Resource } from '@opentelemetry/resources';
 import {
   AlwaysOffSampler,
   AlwaysOnSampler,
@@ -34,7 +35,9 @@ import type { TracingSettings } from '../config/tracing-settings.js';
 import { kVersion } from '../version.js';
 import { CountingBatchProcessor } from './counting-processor.js';
 import type { SpanCounters } from './counting-processor.js';
+import type { WorkerSpanData } from '../inference/types.js';
 import { getLogger } from './logger.js';
+import { toReadableSpan } from './worker-spans.js';
 
 const log = getLogger('tracing');
 
@@ -75,6 +78,7 @@ export class Tracing {
   readonly tracer: Tracer;
   readonly settings: TracingSettings;
   readonly processor: CountingBatchProcessor;
+  readonly resource: Resource;
   private readonly provider: NodeTracerProvider;
   private readonly propagator = new CompositePropagator({
     propagators: [new W3CTraceContextPropagator(), new W3CBaggagePropagator()],
@@ -89,13 +93,14 @@ export class Tracing {
       settings.maxQueueSize,
       settings.exportTimeoutMs,
     );
+    this.resource = resourceFromAttributes({
+      ...settings.resource,
+      'service.name': settings.serviceName,
+      'service.version': kVersion,
+      'service.instance.id': settings.instanceId,
+    });
     this.provider = new NodeTracerProvider({
-      resource: resourceFromAttributes({
-        ...settings.resource,
-        'service.name': settings.serviceName,
-        'service.version': kVersion,
-        'service.instance.id': settings.instanceId,
-      }),
+      resource: this.resource,
       sampler: sampler(settings),
       spanProcessors: [this.processor],
     });
@@ -111,6 +116,14 @@ export class Tracing {
 
   get counters(): SpanCounters {
     return this.processor.counters;
+  }
+
+  /** Export spans recorded in worker threads (sampled ones only). */
+  exportWorkerSpans(spans: readonly WorkerSpanData[]): void {
+    for (const data of spans) {
+      if ((data.traceFlags & 1) === 0) continue;
+      this.processor.onEnd(toReadableSpan(data, this.resource));
+    }
   }
 
   /** Parent context from W3C headers; invalid headers give a new root. */
