@@ -160,6 +160,14 @@ export class BudgetExceededError extends define({
   message: 'This key has spent its budget.',
 }) {}
 
+export class KeyConflictError extends define({
+  code: 'GW_ERR_KEY_CONFLICT',
+  statusCode: 409,
+  type: kBad,
+  openaiCode: 'key_conflict',
+  message: 'A key with this id or hash already exists.',
+}) {}
+
 // --- upstream ------------------------------------------------------------
 
 export class UpstreamRateLimitedError extends define({
