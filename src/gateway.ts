@@ -9,6 +9,8 @@ import type { ExtraRoute, HttpServer } from './http/app.js';
 import type { GatewayState, Services } from './http/services.js';
 import { Router } from './routing/router.js';
 import { getLogger } from './telemetry/logger.js';
+import { GatewayMetrics } from './telemetry/metrics.js';
+import { MetricsObserver } from './telemetry/metrics-observer.js';
 import { CompositeObserver } from './telemetry/observer.js';
 import { TraceObserver } from './telemetry/trace-observer.js';
 import { Tracing } from './telemetry/tracing.js';
@@ -22,6 +24,8 @@ export interface Gateway {
   readonly services: Services;
   /** The tracing pipeline, or null when tracing is off. */
   readonly tracing: Tracing | null;
+  /** The metrics registry; components report their figures to it. */
+  readonly metrics: GatewayMetrics;
   /** Drain in-flight requests (up to the deadline), then release all. */
   close(): Promise<void>;
 }
@@ -63,6 +67,7 @@ export async function startGateway(config: GatewayConfig): Promise<Gateway> {
   const components: Component[] = [];
   const extra: ExtraRoute[] = [];
   const tracing = setupTracing(services, components);
+  const metrics = setupMetrics(services, tracing);
 
   const server = await listen(buildApp(services, extra), rq.host, rq.port);
   let metricsServer: HttpServer | null = null;
@@ -83,6 +88,7 @@ export async function startGateway(config: GatewayConfig): Promise<Gateway> {
     metricsPort: metricsServer?.port ?? null,
     services,
     tracing,
+    metrics,
     close,
   };
 }
@@ -94,6 +100,19 @@ function setupTracing(svc: Services, components: Component[]) {
   svc.observer.add(new TraceObserver(tracing));
   components.push({ name: 'tracing', close: () => tracing.shutdown(5000) });
   return tracing;
+}
+
+/** Metrics: the observer, `/metrics` text, and scrape-time readers. */
+function setupMetrics(svc: Services, tracing: Tracing | null) {
+  const metrics = new GatewayMetrics({
+    config: svc.config,
+    deployments: svc.router.deployments,
+    inFlight: () => svc.state.inFlight,
+  });
+  svc.observer.add(new MetricsObserver(metrics));
+  svc.metricsText = () => metrics.text();
+  if (tracing !== null) metrics.recordSpanCounters(() => tracing.counters);
+  return metrics;
 }
 
 async function waitForIdle(state: GatewayState, deadlineMs: number) {

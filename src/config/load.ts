@@ -90,11 +90,15 @@ export function loadConfig(opts: LoadOptions): LoadedConfig {
     if (ids.has(d.id)) refuse('model_list', `duplicate deployment id ${d.id}`);
     ids.add(d.id);
   }
-  const routeiq = readRouteiqSettings(rq, {
-    port: opts.port ?? envPort(env),
-    host: opts.host ?? env['HOST'] ?? null,
-    logLevel: env['LOG_LEVEL'] ?? null,
-  });
+  const routeiq = readRouteiqSettings(
+    rq,
+    {
+      port: opts.port ?? envPort(env),
+      host: opts.host ?? env['HOST'] ?? null,
+      logLevel: env['LOG_LEVEL'] ?? null,
+    },
+    warn,
+  );
   const config: GatewayConfig = {
     source: opts.path,
     modelList,

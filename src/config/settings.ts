@@ -64,7 +64,10 @@ export function readGeneralSettings(
   };
 }
 
-function readRouters(r: ObjectReader): LearnedRouterConfig[] {
+function readRouters(
+  r: ObjectReader,
+  warn: (path: string) => void,
+): LearnedRouterConfig[] {
   const raw = r.raw('routers');
   if (raw === undefined || raw === null) return [];
   const routers = new ObjectReader(raw, r.at('routers'));
@@ -75,7 +78,7 @@ function readRouters(r: ObjectReader): LearnedRouterConfig[] {
         refuse(`${c.at('candidates')}[${i}]`, 'string');
       return v;
     });
-    return {
+    const router: LearnedRouterConfig = {
       name,
       strategy: c.requiredStr('strategy'),
       artifact: c.str('artifact') ?? '',
@@ -84,6 +87,8 @@ function readRouters(r: ObjectReader): LearnedRouterConfig[] {
       taskTimeoutMs: c.num('task_timeout_ms', { min: 1 }) ?? 50,
       defaultModel: c.requiredStr('default_model'),
     };
+    for (const path of c.unknownKeys()) warn(path);
+    return router;
   });
 }
 
@@ -95,9 +100,10 @@ export function readRouteiqSettings(
     host: string | null;
     logLevel: string | null;
   },
+  warn: (path: string) => void = () => undefined,
 ): RouteiqSettings {
   const metrics = r.child('metrics');
-  return {
+  const settings: RouteiqSettings = {
     host: overrides.host ?? r.str('host') ?? '127.0.0.1',
     port: overrides.port ?? r.num('port', { min: 0, int: true }) ?? 4000,
     maxBodyBytes: r.num('max_body_bytes', { min: 1, int: true }) ?? 4 << 20,
@@ -111,8 +117,11 @@ export function readRouteiqSettings(
       token: metrics.str('token'),
       port: metrics.num('port', { min: 0, int: true }),
     },
-    routers: readRouters(r),
+    routers: readRouters(r, warn),
     inferenceThreads: r.num('inference_threads', { min: 1, int: true }) ?? 1,
     inferenceMaxQueue: r.num('inference_max_queue', { min: 1 }) ?? 256,
   };
+  // Nested blocks are read here, so their typos are reported from here.
+  for (const path of metrics.unknownKeys()) warn(path);
+  return settings;
 }

@@ -2,7 +2,14 @@
  * Builds the uWS app: every route, the catch-all 404/405, and listening
  * and closing. This folder is the only code that touches uWS.
  */
-import { MethodNotAllowedError, RouteNotFoundError } from '../errors.js';
+import { timingSafeEqual } from 'node:crypto';
+import { bearerToken, digest } from '../auth/master-key.js';
+import {
+  InvalidApiKeyError,
+  MethodNotAllowedError,
+  MissingApiKeyError,
+  RouteNotFoundError,
+} from '../errors.js';
 import type { RequestContext } from '../request-context.js';
 import { frame } from './handler.js';
 import type { RouteBody } from './handler.js';
@@ -32,16 +39,43 @@ const kProxyRoutes = [
   ['/embeddings', 'embeddings'],
 ] as const;
 
-async function metrics(svc: Services, res: HttpResponse, ctx: RequestContext) {
-  const text = svc.metricsText === null ? '' : await svc.metricsText();
-  sendBody(res, ctx, 200, 'text/plain; version=0.0.4; charset=utf-8', text);
+const kGetRoutes = [
+  '/v1/models',
+  '/models',
+  '/health/liveliness',
+  '/health/liveness',
+  '/health/readiness',
+  '/health',
+] as const;
+
+function checkMetricsToken(authorization: string, want: Buffer): void {
+  const token = bearerToken(authorization);
+  if (token === '') throw new MissingApiKeyError();
+  if (!timingSafeEqual(digest(token), want)) throw new InvalidApiKeyError();
 }
 
-function notFound(method: 'get' | 'post' | 'any') {
+/**
+ * `/metrics`. With `routeiq_settings.metrics.token` set, scrapes need
+ * that bearer token (SHA-256 digests compared in constant time, as for
+ * the master key), on the main listener and the metrics port alike.
+ */
+function metricsRoute(svc: Services): RouteBody {
+  const token = svc.config.routeiq.metrics.token;
+  const want = token === null || token === '' ? null : digest(token);
+  return async (_svc, res, ctx) => {
+    if (want !== null) checkMetricsToken(ctx.headers.authorization, want);
+    const text = svc.metricsText === null ? '' : await svc.metricsText();
+    sendBody(res, ctx, 200, 'text/plain; version=0.0.4; charset=utf-8', text);
+  };
+}
+
+/** 404 for unknown paths; 405 naming `allow` for a known path. */
+function notFound(allow: 'GET' | 'POST' | null) {
   return (_svc: Services, res: HttpResponse, ctx: RequestContext) => {
-    const err =
-      method === 'any' ? new RouteNotFoundError() : new MethodNotAllowedError();
-    sendError(res, ctx, err);
+    if (allow === null) return sendError(res, ctx, new RouteNotFoundError());
+    // RFC 9110 §15.5.6: a 405 must list the methods the path supports.
+    const err = new MethodNotAllowedError();
+    sendError(res, ctx, err, false, [['allow', allow]]);
   };
 }
 
@@ -77,15 +111,18 @@ export function buildApp(
   );
   app.get('/health', frame(svc, '/health', health, open));
   if (svc.config.routeiq.metrics.port === null) {
-    app.get('/metrics', frame(svc, '/metrics', metrics, open));
+    app.get('/metrics', frame(svc, '/metrics', metricsRoute(svc), open));
   }
   for (const r of extra)
     app[r.method](r.path, frame(svc, r.path, r.body, open));
   // Known paths with the wrong method answer 405, anything else 404.
   for (const [path] of kProxyRoutes) {
-    app.any(path, frame(svc, path, notFound('post'), open));
+    app.any(path, frame(svc, path, notFound('POST'), open));
   }
-  app.any('/*', frame(svc, 'other', notFound('any'), open));
+  for (const path of kGetRoutes) {
+    app.any(path, frame(svc, path, notFound('GET'), open));
+  }
+  app.any('/*', frame(svc, 'other', notFound(null), open));
   return app;
 }
 
@@ -114,7 +151,8 @@ export function listen(
 /** A separate loopback-only app serving `/metrics` alone. */
 export function buildMetricsApp(svc: Services): TemplatedApp {
   const app = loadUws().App();
-  app.get('/metrics', frame(svc, '/metrics', metrics, { admit: false }));
-  app.any('/*', frame(svc, 'other', notFound('any'), { admit: false }));
+  const body = metricsRoute(svc);
+  app.get('/metrics', frame(svc, '/metrics', body, { admit: false }));
+  app.any('/*', frame(svc, 'other', notFound(null), { admit: false }));
   return app;
 }

@@ -11,6 +11,7 @@ import {
   toGatewayError,
 } from '../errors.js';
 import type { Operation } from '../providers/types.js';
+import { isRetriable } from '../providers/upstream-errors.js';
 import type { RequestContext } from '../request-context.js';
 import type { Deployment, ModelGroup } from '../routing/deployment.js';
 import type { RoutingDecision } from '../routing/strategy.js';
@@ -125,6 +126,9 @@ export async function forward(
       }
       last = out.error;
       svc.router.recordFailure(d.deployment);
+      // An auth failure or a malformed answer repeats on the same node:
+      // try the group's other deployments, never the same one again.
+      if (!isRetriable(last) && tried.size >= group.deployments.length) break;
       const after = out.retryAfterMs;
       // A retry-after longer than the cap is not worth waiting for here.
       if (after !== null && after > capMs) {

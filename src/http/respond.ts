@@ -63,9 +63,10 @@ export function sendError(
   ctx: RequestContext,
   err: GatewayError,
   closeConnection = false,
+  extra: HeaderList = kNoHeaders,
 ): void {
   ctx.errorCode = err.code;
-  const headers: Array<[string, string]> = [];
+  const headers: Array<readonly [string, string]> = [...extra];
   if (err.statusCode === 429 || err.statusCode === 503) {
     headers.push(['retry-after', String(Math.max(1, err.retryAfter ?? 1))]);
   }

@@ -179,8 +179,8 @@ export function storeContract(t: Test, h: StoreHarness): void {
           () => null,
           (e: unknown) => e,
         );
-        t.ok(hasCode(err, 'GW_ERR_INVALID_REQUEST'), 'rejected with a code');
-        t.match(err, { details: { reason: 'key_conflict' } });
+        t.ok(hasCode(err, 'GW_ERR_KEY_CONFLICT'), 'rejected as a conflict');
+        t.match(err, { statusCode: 409 });
       }
     },
   );
