@@ -1,4 +1,5 @@
 import t from 'tap';
+import type { Test } from 'tap';
 import { request } from 'undici';
 import { startTestGateway, upstreamConfig } from '../../helpers/gateway.js';
 import { startOtlpReceiver } from '../../helpers/otlp-receiver.js';
@@ -7,10 +8,7 @@ import { startUpstream } from '../../helpers/upstream.js';
 const kParentTrace = '4bf92f3577b34da6a3ce929d0e0e4736';
 const kParentSpan = '00f067aa0ba902b7';
 
-async function tracedCall(
-  t: Parameters<Parameters<typeof t.test>[1]>[0],
-  stream: boolean,
-) {
+async function tracedCall(t: Test, stream: boolean) {
   const rx = await startOtlpReceiver(t);
   const up = await startUpstream(t, { chunks: 3 });
   const { url } = await startTestGateway(t, upstreamConfig([up.url]), {
