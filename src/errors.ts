@@ -218,6 +218,23 @@ export class UpstreamTimeoutError extends define({
   message: 'The upstream provider did not answer in time.',
 }) {}
 
+/** An upstream 4xx passed through; the client sees the upstream status. */
+export class UpstreamRejectedError extends define({
+  code: 'GW_ERR_UPSTREAM_REJECTED',
+  statusCode: 400,
+  type: kBad,
+  openaiCode: 'upstream_rejected',
+  message: 'The upstream provider rejected the request.',
+}) {}
+
+export class StreamStalledError extends define({
+  code: 'GW_ERR_STREAM_STALLED',
+  statusCode: 408,
+  type: 'timeout_error',
+  openaiCode: 'client_stalled',
+  message: 'The client stopped reading the stream.',
+}) {}
+
 export class UnsupportedOperationError extends define({
   code: 'GW_ERR_UNSUPPORTED_OPERATION',
   statusCode: 400,

@@ -92,6 +92,17 @@ function readRouters(
   });
 }
 
+// The store refuses more; refusing here names the option in the file.
+const kMaxLogQueue = 10_000_000;
+
+function readQueueCapacity(r: ObjectReader): number {
+  const n = r.num('log_queue_capacity', { min: 1, int: true }) ?? 10_000;
+  if (n > kMaxLogQueue) {
+    refuse(r.at('log_queue_capacity'), `must be <= ${kMaxLogQueue}`);
+  }
+  return n;
+}
+
 /** Read `routeiq_settings`, with CLI/env overrides for host and port. */
 export function readRouteiqSettings(
   r: ObjectReader,
@@ -103,16 +114,23 @@ export function readRouteiqSettings(
   warn: (path: string) => void = () => undefined,
 ): RouteiqSettings {
   const metrics = r.child('metrics');
+  // Read the file's values even when overridden: an overridden key is
+  // still a known key, not a typo to warn about.
+  const host = r.str('host');
+  const port = r.num('port', { min: 0, int: true });
+  const logLevel = r.str('log_level');
   const settings: RouteiqSettings = {
-    host: overrides.host ?? r.str('host') ?? '127.0.0.1',
-    port: overrides.port ?? r.num('port', { min: 0, int: true }) ?? 4000,
+    host: overrides.host ?? host ?? '127.0.0.1',
+    port: overrides.port ?? port ?? 4000,
     maxBodyBytes: r.num('max_body_bytes', { min: 1, int: true }) ?? 4 << 20,
     maxInFlight: r.num('max_in_flight', { min: 1, int: true }) ?? 1024,
     drainTimeoutMs: r.num('drain_timeout_ms', { min: 0 }) ?? 25_000,
     streamStallTimeoutMs:
       r.num('stream_stall_timeout_ms', { min: 1 }) ?? 30_000,
-    logLevel: overrides.logLevel ?? r.str('log_level') ?? 'info',
+    logLevel: overrides.logLevel ?? logLevel ?? 'info',
     logText: r.bool('log_text') ?? false,
+    keyRefreshMs: r.num('key_refresh_ms', { min: 10, int: true }) ?? 30_000,
+    logQueueCapacity: readQueueCapacity(r),
     metrics: {
       token: metrics.str('token'),
       port: metrics.num('port', { min: 0, int: true }),

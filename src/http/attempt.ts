@@ -8,6 +8,7 @@ import {
   GatewayError,
   InternalError,
   UpstreamBadResponseError,
+  UpstreamRejectedError,
 } from '../errors.js';
 import {
   errorForStatus,
@@ -105,7 +106,7 @@ function passThrough(input: AttemptInput, status: number, raw: Buffer) {
     });
   }
   input.ctx.outcome = 'invalid_request';
-  input.ctx.errorCode = 'GW_ERR_UPSTREAM_REJECTED';
+  input.ctx.errorCode = UpstreamRejectedError.spec.code;
   sendJson(input.res, input.ctx, status, body, input.headers);
 }
 

@@ -6,6 +6,7 @@
  */
 import type { GatewayError } from '../errors.js';
 import {
+  StreamStalledError,
   UpstreamStreamInterruptedError,
   UpstreamTimeoutError,
 } from '../errors.js';
@@ -14,7 +15,7 @@ import { errorBody } from './respond.js';
 import type { HeaderList } from './respond.js';
 import type { SseScanner } from './sse-scanner.js';
 import { statusLine } from './status-text.js';
-import { StreamStalledError, StreamWriter } from './stream-writer.js';
+import { StreamWriter } from './stream-writer.js';
 import type { HttpResponse } from './uws.js';
 
 const kDoneFrame = Buffer.from('data: [DONE]\n\n');
@@ -76,7 +77,7 @@ export async function relayStream(input: RelayInput): Promise<void> {
     if (err instanceof StreamStalledError) {
       // A client that stopped reading is cut off; others are unaffected.
       ctx.outcome = 'client_aborted';
-      ctx.errorCode = 'GW_STREAM_STALLED';
+      ctx.errorCode = err.code;
       ctx.aborted = true;
       res.close();
       return;

@@ -4,13 +4,9 @@
  * `drained()` and stops reading upstream meanwhile (RELIABILITY.md row 5).
  * A client that stays unwritable past the stall limit is disconnected.
  */
+import { StreamStalledError } from '../errors.js';
 import type { RequestContext } from '../request-context.js';
 import type { HttpResponse } from './uws.js';
-
-/** Raised when a slow client exceeds the stall limit. */
-export class StreamStalledError extends Error {
-  readonly code = 'GW_STREAM_STALLED';
-}
 
 /** Writes to a uWS response and waits for it to drain. */
 export class StreamWriter {
@@ -48,7 +44,7 @@ export class StreamWriter {
     return new Promise((resolve, reject) => {
       const timer = setTimeout(() => {
         this.waiter = null;
-        reject(new StreamStalledError('client stalled'));
+        reject(new StreamStalledError());
       }, this.stallMs);
       this.waiter = () => {
         clearTimeout(timer);
