@@ -8,6 +8,7 @@ import { buildApp, buildMetricsApp, listen } from './http/app.js';
 import type { ExtraRoute, HttpServer } from './http/app.js';
 import type { GatewayState, Services } from './http/services.js';
 import { Router } from './routing/router.js';
+import { setupStore } from './store-setup.js';
 import { getLogger } from './telemetry/logger.js';
 import { GatewayMetrics } from './telemetry/metrics.js';
 import { MetricsObserver } from './telemetry/metrics-observer.js';
@@ -68,6 +69,14 @@ export async function startGateway(config: GatewayConfig): Promise<Gateway> {
   const extra: ExtraRoute[] = [];
   const tracing = setupTracing(services, components);
   const metrics = setupMetrics(services, tracing);
+  const { store } = await setupStore({
+    svc: services,
+    auth,
+    tracing,
+    components,
+    extra,
+  });
+  metrics.recordStoreCounters(() => store.counters());
 
   const server = await listen(buildApp(services, extra), rq.host, rq.port);
   let metricsServer: HttpServer | null = null;

@@ -49,6 +49,11 @@ export class RequestContext {
   readonly usage: Usage = { inputTokens: null, outputTokens: null };
   costUsd: number | null = null;
   promptText: string | null = null;
+  /**
+   * Raw query string, read by the frame. It may hold a key (`/key/info
+   * ?key=`), so it goes to no log, span or row.
+   */
+  query = '';
   /** Set by tracing: ids of this request's SERVER span. */
   traceId: string | null = null;
   spanId: string | null = null;

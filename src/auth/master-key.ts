@@ -1,14 +1,23 @@
 /**
  * Bearer-token authentication against the master key: SHA-256 digests
  * compared in constant time, and one 401 body for every bad token
- * (RELIABILITY.md row 17). Virtual keys plug in through `fallback`.
+ * (RELIABILITY.md row 17). Virtual keys plug in through `setLookup`:
+ * the lookup finds the caller, the check applies its limits per request.
  */
 import { createHash, timingSafeEqual } from 'node:crypto';
 import { InvalidApiKeyError, MissingApiKeyError } from '../errors.js';
+import type { GatewayError } from '../errors.js';
 import type { Authenticator, Caller } from '../http/services.js';
 
-const kMaster: Caller = Object.freeze({ keyId: 'master', models: null });
-const kAnonymous: Caller = Object.freeze({ keyId: 'anonymous', models: null });
+/** Key ids of the callers that are not virtual keys. */
+export const kMasterKeyId = 'master';
+export const kAnonymousKeyId = 'anonymous';
+
+const kMaster: Caller = Object.freeze({ keyId: kMasterKeyId, models: null });
+const kAnonymous: Caller = Object.freeze({
+  keyId: kAnonymousKeyId,
+  models: null,
+});
 
 /** SHA-256 digest of a token. */
 export function digest(token: string): Buffer {
@@ -29,11 +38,23 @@ export type KeyLookup = (
   tokenDigest: Buffer,
 ) => Caller | null | Promise<Caller | null>;
 
+/** Per-request check of a looked-up caller (model, limits, budget). */
+export type CallerCheck = (
+  caller: Caller,
+  model: string,
+) => GatewayError | null;
+
+/** True for the master and anonymous callers, false for virtual keys. */
+export function isBuiltInCaller(keyId: string): boolean {
+  return keyId === kMasterKeyId || keyId === kAnonymousKeyId;
+}
+
 /** Master-key authenticator, optionally extended by virtual keys. */
 export class MasterKeyAuth implements Authenticator {
   readonly required: boolean;
   private readonly masterDigest: Buffer | null;
   private lookup: KeyLookup | null = null;
+  private check: CallerCheck | null = null;
 
   constructor(masterKey: string | null) {
     this.required = masterKey !== null && masterKey !== '';
@@ -41,14 +62,33 @@ export class MasterKeyAuth implements Authenticator {
   }
 
   /** Install the virtual-key lookup (the store's key cache). */
-  setLookup(lookup: KeyLookup): void {
+  setLookup(lookup: KeyLookup, check: CallerCheck | null = null): void {
     this.lookup = lookup;
+    this.check = check;
   }
 
   /** True when `token` is the master key. */
   isMaster(token: string): boolean {
     if (this.masterDigest === null || token === '') return false;
     return timingSafeEqual(digest(token), this.masterDigest);
+  }
+
+  /**
+   * Admin routes: the caller must hold the master key itself. Without a
+   * configured master key there is no admin at all.
+   */
+  requireMaster(authorization: string): void {
+    const token = bearerToken(authorization);
+    if (token === '') throw new MissingApiKeyError();
+    if (!this.isMaster(token)) throw new InvalidApiKeyError();
+  }
+
+  /** Virtual keys meet their checks; master and anonymous pass. */
+  authorize(caller: Caller, model: string): GatewayError | null {
+    if (this.check === null || caller === kMaster || caller === kAnonymous) {
+      return null;
+    }
+    return this.check(caller, model);
   }
 
   authenticate(authorization: string): Caller | Promise<Caller> {

@@ -87,6 +87,10 @@ export interface RouteiqSettings {
   readonly streamStallTimeoutMs: number;
   readonly logLevel: string;
   readonly logText: boolean;
+  /** How often each replica reloads virtual keys and spend (ms). */
+  readonly keyRefreshMs: number;
+  /** Request-log rows that may wait for the database before drops. */
+  readonly logQueueCapacity: number;
   readonly metrics: MetricsSettings;
   readonly routers: readonly LearnedRouterConfig[];
   readonly inferenceThreads: number;

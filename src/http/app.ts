@@ -126,6 +126,17 @@ export function buildApp(
   return app;
 }
 
+/** uSockets' LIBUS_LISTEN_EXCLUSIVE_PORT (`ListenOptions` in the typings). */
+const kExclusivePort = 1;
+
+// The binding takes (host, port, options, cb); the typings omit that form.
+type ListenWithOptions = (
+  host: string,
+  port: number,
+  options: number,
+  cb: (socket: unknown) => void,
+) => TemplatedApp;
+
 /** Listen on host:port (0 picks a free port). */
 export function listen(
   app: TemplatedApp,
@@ -133,8 +144,12 @@ export function listen(
   port: number,
 ): Promise<HttpServer> {
   const uws = loadUws();
+  // uWS sets SO_REUSEPORT by default: a second gateway on a busy port
+  // would start and silently take part of its connections. Exclusive,
+  // it fails to listen as any other server would.
+  const listenOn = app.listen.bind(app) as unknown as ListenWithOptions;
   return new Promise((resolve, reject) => {
-    app.listen(host, port, (socket) => {
+    listenOn(host, port, kExclusivePort, (socket) => {
       if (socket === false) {
         reject(new Error(`cannot listen on ${host}:${port}`));
         return;

@@ -29,7 +29,7 @@ export interface FrameOptions {
 }
 
 function readContext(req: HttpRequest, route: string): RequestContext {
-  return new RequestContext(randomUUID(), req.getMethod(), route, {
+  const ctx = new RequestContext(randomUUID(), req.getMethod(), route, {
     authorization: req.getHeader('authorization'),
     traceparent: req.getHeader('traceparent'),
     tracestate: req.getHeader('tracestate'),
@@ -37,6 +37,9 @@ function readContext(req: HttpRequest, route: string): RequestContext {
     contentLength: req.getHeader('content-length'),
     costWeight: req.getHeader('x-routeiq-cost-weight'),
   });
+  // uWS gives undefined, not '', when the URL has no query.
+  ctx.query = (req.getQuery() as string | undefined) ?? '';
+  return ctx;
 }
 
 function outcomeFor(ctx: RequestContext): RequestOutcome {

@@ -7,23 +7,30 @@ import type { Operation } from '../../providers/types.js';
 import type { RequestContext } from '../../request-context.js';
 import { readBody } from '../body.js';
 import { forward } from '../forward.js';
-import { parseRequest } from '../request-schema.js';
+import { parseRequest, promptText } from '../request-schema.js';
 import type { Services } from '../services.js';
 import type { HttpResponse } from '../uws.js';
 
 /** The route body for one OpenAI operation. */
 export function proxyRoute(op: Operation) {
   return async (svc: Services, res: HttpResponse, ctx: RequestContext) => {
-    const caller = await svc.auth.authenticate(ctx.headers.authorization);
-    ctx.keyId = caller.keyId;
-    const raw = await readBody(
+    // uWS drops body chunks that arrive with no onData handler, so the
+    // read starts before authentication may wait (a key looked up in the
+    // database); its failure is reported after auth's, never unhandled.
+    const body = readBody(
       res,
       ctx.headers.contentLength,
       svc.config.routeiq.maxBodyBytes,
     );
+    body.catch(() => undefined);
+    const caller = await svc.auth.authenticate(ctx.headers.authorization);
+    ctx.keyId = caller.keyId;
+    const raw = await body;
     const req = parseRequest(raw, op);
     ctx.requestedModel = req.model;
     ctx.stream = req.stream;
+    // Prompt text reaches the request log only when asked for.
+    if (svc.config.routeiq.logText) ctx.promptText = promptText(req.body);
     if (caller.models !== null && !caller.models.has(req.model)) {
       throw new ModelNotAllowedError({ param: 'model' });
     }
