@@ -142,8 +142,12 @@ async function shutdown(
   server.stopListening();
   log.info({ in_flight: state.inFlight }, 'draining');
   await waitForIdle(state, svc.config.routeiq.drainTimeoutMs);
-  if (state.inFlight > 0)
+  if (state.inFlight > 0) {
     log.warn({ in_flight: state.inFlight }, 'drain deadline passed');
+  }
+  // Past the drain, nothing more is served: kept-alive connections and
+  // streams still open are closed (their requests log client_aborted).
+  server.closeConnections();
   await svc.router.close();
   for (const c of [...components].reverse()) {
     try {
@@ -153,5 +157,6 @@ async function shutdown(
     }
   }
   metricsServer?.stopListening();
+  metricsServer?.closeConnections();
   log.info('stopped');
 }

@@ -84,6 +84,8 @@ export interface HttpServer {
   readonly port: number;
   /** Stop accepting connections (open ones finish). */
   stopListening(): void;
+  /** Close every open connection, kept-alive ones included. */
+  closeConnections(): void;
 }
 
 /** Register every route on a new uWS app. */
@@ -158,6 +160,8 @@ export function listen(
       resolve({
         port: uws.us_socket_local_port(s as never),
         stopListening: () => uws.us_listen_socket_close(s),
+        // Declared in uWS's C++ API but missing from these typings.
+        closeConnections: () => (app as unknown as { close(): void }).close(),
       });
     });
   });
