@@ -7,6 +7,8 @@ import { MasterKeyAuth } from './auth/master-key.js';
 import { buildApp, buildMetricsApp, listen } from './http/app.js';
 import type { ExtraRoute, HttpServer } from './http/app.js';
 import type { GatewayState, Services } from './http/services.js';
+import { routerRoutes } from './http/routes/router-admin.js';
+import { RouterRuntime } from './inference/setup.js';
 import { Router } from './routing/router.js';
 import { setupStore } from './store-setup.js';
 import { getLogger } from './telemetry/logger.js';
@@ -23,6 +25,8 @@ export interface Gateway {
   readonly port: number;
   readonly metricsPort: number | null;
   readonly services: Services;
+  /** Learned routers; `reload()` re-reads their artifacts. */
+  readonly routers: RouterRuntime;
   /** The tracing pipeline, or null when tracing is off. */
   readonly tracing: Tracing | null;
   /** The metrics registry; components report their figures to it. */
@@ -77,6 +81,10 @@ export async function startGateway(config: GatewayConfig): Promise<Gateway> {
     extra,
   });
   metrics.recordStoreCounters(() => store.counters());
+  const routers = new RouterRuntime(services, metrics, tracing);
+  routers.start();
+  components.push({ name: 'routers', close: () => routers.close() });
+  extra.push(...routerRoutes(routers, auth));
 
   const server = await listen(buildApp(services, extra), rq.host, rq.port);
   let metricsServer: HttpServer | null = null;
@@ -98,6 +106,7 @@ export async function startGateway(config: GatewayConfig): Promise<Gateway> {
     services,
     tracing,
     metrics,
+    routers,
     close,
   };
 }

@@ -32,6 +32,10 @@ async function main(): Promise<void> {
   };
   process.once('SIGTERM', () => stop('SIGTERM'));
   process.once('SIGINT', () => stop('SIGINT'));
+  process.on('SIGHUP', () => {
+    const routers = gw.routers.reload();
+    log.info({ routers }, 'routers reloaded');
+  });
 }
 
 main().catch((err: unknown) => {

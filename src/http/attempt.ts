@@ -65,17 +65,6 @@ function upstreamBody(input: AttemptInput): { body: string; strip: boolean } {
   return { body: JSON.stringify(out), strip };
 }
 
-async function readAll(body: AsyncIterable<Buffer>, cap: number) {
-  const parts: Buffer[] = [];
-  let size = 0;
-  for await (const chunk of body) {
-    size += chunk.length;
-    if (size > cap) throw new UpstreamBadResponseError();
-    parts.push(chunk);
-  }
-  return parts.length === 1 ? (parts[0] as Buffer) : Buffer.concat(parts, size);
-}
-
 /** Forward a non-2xx answer that is the client's own fault (4xx). */
 function passThrough(input: AttemptInput, status: number, raw: Buffer) {
   let body: string;
@@ -120,7 +109,10 @@ function readUsage(ctx: RequestContext, json: unknown): void {
 }
 
 async function commitJson(input: AttemptInput, up: UpstreamResponse) {
-  const raw = await readAll(up.body, kMaxJsonBody);
+  const raw = await up.collect(kMaxJsonBody).catch((err: unknown) => {
+    if (err instanceof RangeError) throw new UpstreamBadResponseError();
+    throw err;
+  });
   input.ctx.ttftMs = input.ctx.elapsedMs();
   let json: unknown;
   try {
@@ -187,9 +179,7 @@ export async function runAttempt(input: AttemptInput): Promise<AttemptOutcome> {
     status = up.statusCode;
     if (ctx.aborted) return kDone;
     if (status < 200 || status >= 300) {
-      const raw = await readAll(up.body, kMaxErrorBody).catch(() =>
-        Buffer.alloc(0),
-      );
+      const raw = await up.collect(kMaxErrorBody).catch(() => Buffer.alloc(0));
       error = errorForStatus(status);
       if (error === null) {
         passThrough(input, status, raw);

@@ -91,10 +91,13 @@ export async function forward(
   const first = svc.router.group(req.model);
   if (first === undefined) throw new ModelNotFoundError({ param: 'model' });
   budget.earn();
-  const groups = [first.name, ...svc.router.fallbacksFor(first.name)];
+  const fallbacks = svc.router.fallbacksFor(first.name);
+  const groups =
+    fallbacks.length === 0 ? [first.name] : [first.name, ...fallbacks];
   const retries = svc.config.routerSettings.numRetries;
   const capMs = svc.config.routerSettings.retryAfterCapMs;
-  let last: GatewayError = new NoHealthyDeploymentError();
+  // Built only on failure: an error's stack trace is not free.
+  let last: GatewayError | null = null;
   let attempt = 0;
 
   for (const name of groups) {
@@ -128,11 +131,12 @@ export async function forward(
       svc.router.recordFailure(d.deployment);
       // An auth failure or a malformed answer repeats on the same node:
       // try the group's other deployments, never the same one again.
-      if (!isRetriable(last) && tried.size >= group.deployments.length) break;
+      if (!isRetriable(out.error) && tried.size >= group.deployments.length)
+        break;
       const after = out.retryAfterMs;
       // A retry-after longer than the cap is not worth waiting for here.
       if (after !== null && after > capMs) {
-        if (last instanceof UpstreamRateLimitedError) {
+        if (out.error instanceof UpstreamRateLimitedError) {
           last = new UpstreamRateLimitedError({
             retryAfter: Math.ceil(after / 1000),
           });
@@ -142,6 +146,7 @@ export async function forward(
       await wait(after ?? backoffMs(i));
     }
   }
+  last ??= new NoHealthyDeploymentError();
   ctx.outcome = last.statusCode === 504 ? 'upstream_timeout' : 'upstream_error';
   sendError(res, ctx, last);
 }

@@ -54,6 +54,11 @@ export class MockProvider implements Provider {
       retryAfter: null,
       contentType: req.stream ? 'text/event-stream' : 'application/json',
       body: chunks,
+      collect: async () => {
+        const parts: Buffer[] = [];
+        for await (const c of chunks) parts.push(c);
+        return Buffer.concat(parts);
+      },
       dispose: () => undefined,
     };
   }

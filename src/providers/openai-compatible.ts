@@ -4,7 +4,8 @@
  * body chunks are separate undici timeouts (RELIABILITY.md row 1).
  */
 import { Pool } from 'undici';
-import type { Dispatcher } from 'undici';
+import { UpstreamCall } from './upstream-call.js';
+import type { CallHead } from './upstream-call.js';
 import type { DeploymentConfig } from '../config/types.js';
 import { mapUndiciError } from './upstream-errors.js';
 import { kOperationPaths } from './types.js';
@@ -52,27 +53,35 @@ export class OpenAICompatibleProvider implements Provider {
     };
     if (this.auth !== null) headers['authorization'] = this.auth;
 
-    let res: Dispatcher.ResponseData;
-    try {
-      res = await this.pool.request({
+    // dispatch() with our own handler: no Readable stream per response.
+    const call = new UpstreamCall(req.signal);
+    this.pool.dispatch(
+      {
         method: 'POST',
         path: this.basePath + kOperationPaths[req.operation],
         headers,
         body: req.body,
-        signal: req.signal,
         headersTimeout: timeout,
         bodyTimeout: timeout,
-      });
+      },
+      call,
+    );
+    let head: CallHead;
+    try {
+      head = await call.head;
     } catch (err) {
       throw mapUndiciError(err);
     }
-    const body = res.body;
     return {
-      statusCode: res.statusCode,
-      retryAfter: headerValue(res.headers['retry-after']),
-      contentType: headerValue(res.headers['content-type']),
-      body: mapBodyErrors(body),
-      dispose: () => body.destroy(),
+      statusCode: head.statusCode,
+      retryAfter: headerValue(head.headers['retry-after']),
+      contentType: headerValue(head.headers['content-type']),
+      body: mapBodyErrors(call.body()),
+      collect: (cap) =>
+        call.collect(cap).catch((err: unknown) => {
+          throw mapUndiciError(err);
+        }),
+      dispose: () => call.dispose(),
     };
   }
 

@@ -31,6 +31,8 @@ export interface UpstreamResponse {
   readonly retryAfter: string | null;
   readonly contentType: string | null;
   readonly body: AsyncIterable<Buffer>;
+  /** The whole body at once (non-streaming answers), at most `cap`. */
+  collect(cap: number): Promise<Buffer>;
   /** Stop reading and release the connection. */
   dispose(): void;
 }

@@ -102,7 +102,10 @@ export class LearnedStrategy implements RoutingStrategy {
       const g = this.router.group(name);
       if (g === undefined || !g.deployments.some((d) => d.isHealthy(now)))
         continue;
-      if (utility > bestUtility) {
+      // Ties go to the cheaper candidate, as in training's decision.
+      const cheaperTie =
+        utility === bestUtility && cost < (model.costs[best] ?? Infinity);
+      if (utility > bestUtility || cheaperTie) {
         best = i;
         bestUtility = utility;
       }

@@ -1,0 +1,172 @@
+/**
+ * Starts the learned routers of `routeiq_settings.routers`: validates
+ * each artifact on the main thread, shares one inference pool between
+ * them, installs their strategies, and reloads them on demand. A router
+ * whose artifact is missing or corrupt is degraded, not fatal: it serves
+ * its default model and says so in /health (RELIABILITY.md row 7).
+ */
+import { isAbsolute, resolve } from 'node:path';
+import type { LearnedRouterConfig } from '../config/types.js';
+import { ConfigInvalidError } from '../errors.js';
+import type { Services } from '../http/services.js';
+import { LearnedStrategy } from '../routing/learned-strategy.js';
+import type { LearnedRouterState } from '../routing/learned-strategy.js';
+import { getLogger } from '../telemetry/logger.js';
+import type { GatewayMetrics } from '../telemetry/metrics.js';
+import type { Tracing } from '../telemetry/tracing.js';
+import { kProjectRoot } from '../worker-path.js';
+import { loadModelView } from './artifact.js';
+import { InferenceBatcher } from './batcher.js';
+import { InferencePool } from './pool.js';
+
+const log = getLogger('routers');
+const kMaxBatch = 64;
+
+/** The learned routers of a gateway. */
+export class RouterRuntime {
+  readonly states: LearnedRouterState[] = [];
+  pool: InferencePool | null = null;
+  private readonly svc: Services;
+  private readonly metrics: GatewayMetrics;
+  private readonly tracing: Tracing | null;
+
+  constructor(svc: Services, metrics: GatewayMetrics, tracing: Tracing | null) {
+    this.svc = svc;
+    this.metrics = metrics;
+    this.tracing = tracing;
+  }
+
+  /** Validate config, load artifacts and register every strategy. */
+  start(): void {
+    const rq = this.svc.config.routeiq;
+    for (const cfg of rq.routers) {
+      checkNames(this.svc, cfg);
+      const state: LearnedRouterState = {
+        config: cfg,
+        model: null,
+        batcher: null,
+        degradedReason: null,
+      };
+      this.states.push(state);
+      if (cfg.strategy !== 'random') this.load(state);
+      const strategy = new LearnedStrategy(this.svc.router, state);
+      this.svc.router.registerLearned(cfg.name, strategy);
+    }
+    this.svc.healthExtras.push(() => ({ routers: this.health() }));
+  }
+
+  /** Load (or reload) one router's artifact; the old one stays on error. */
+  private load(state: LearnedRouterState): boolean {
+    const dir = artifactDir(state.config);
+    try {
+      const view = loadModelView(dir);
+      state.model = view;
+      state.degradedReason = null;
+      const ref = { dir, version: view.version };
+      if (state.batcher === null) state.batcher = this.newBatcher(ref);
+      else state.batcher.artifact = ref;
+      log.info(
+        { router: state.config.name, version: view.version },
+        'router loaded',
+      );
+      return true;
+    } catch (err) {
+      // One line per load attempt; a router never enters a retry loop.
+      log.error(
+        { err, router: state.config.name, dir },
+        'router model invalid',
+      );
+      if (state.model === null) state.degradedReason = 'model_invalid';
+      return false;
+    }
+  }
+
+  private newBatcher(ref: { dir: string; version: string }): InferenceBatcher {
+    const rq = this.svc.config.routeiq;
+    this.pool ??= this.startPool();
+    const batcher = new InferenceBatcher(this.pool, ref, {
+      maxWaiting: rq.inferenceMaxQueue,
+      maxBatch: kMaxBatch,
+      maxInFlight: rq.inferenceThreads,
+    });
+    batcher.onBatch = (result, size) => {
+      const t = result.timings;
+      this.metrics.recordWorkerTask({
+        featurizeMs: t.featurizeMs,
+        batch: result.ok ? { size, runMs: t.inferMs } : null,
+      });
+      this.tracing?.exportWorkerSpans(result.spans);
+    };
+    return batcher;
+  }
+
+  private startPool(): InferencePool {
+    const rq = this.svc.config.routeiq;
+    const pool = new InferencePool({
+      threads: rq.inferenceThreads,
+      maxQueue: Math.max(4, rq.inferenceThreads * 4),
+      hangTimeoutMs: 5_000,
+    });
+    this.metrics.setPoolUtilisation(() => pool.utilisation);
+    return pool;
+  }
+
+  /** Reload every learned router; answers which succeeded. */
+  reload(): Array<{ router: string; ok: boolean; version: string | null }> {
+    return this.states
+      .filter((s) => s.config.strategy !== 'random')
+      .map((s) => ({
+        router: s.config.name,
+        ok: this.load(s),
+        version: s.model?.version ?? null,
+      }));
+  }
+
+  /** Router states for /health. */
+  health(): unknown[] {
+    return this.states.map((s) => ({
+      name: s.config.name,
+      strategy: s.config.strategy,
+      version: s.model?.version ?? null,
+      state: s.degradedReason === null ? 'ready' : 'degraded',
+      reason: s.degradedReason,
+      queue_depth: s.batcher?.depth ?? 0,
+    }));
+  }
+
+  /** True when any learned router serves only its fallback. */
+  get degraded(): boolean {
+    return this.states.some((s) => s.degradedReason !== null);
+  }
+
+  async close(): Promise<void> {
+    await this.pool?.close();
+  }
+}
+
+function artifactDir(cfg: LearnedRouterConfig): string {
+  return isAbsolute(cfg.artifact)
+    ? cfg.artifact
+    : resolve(kProjectRoot, cfg.artifact);
+}
+
+// A router naming a model the config does not have is a start-up error.
+function checkNames(svc: Services, cfg: LearnedRouterConfig): void {
+  const path = `routeiq_settings.routers.${cfg.name}`;
+  const missing = [cfg.defaultModel, ...cfg.candidates].find(
+    (n) => svc.router.group(n) === undefined,
+  );
+  if (missing !== undefined) {
+    throw new ConfigInvalidError({
+      details: { path, reason: `model "${missing}" is not in model_list` },
+    });
+  }
+  if (!['knn', 'mlp', 'random'].includes(cfg.strategy)) {
+    throw new ConfigInvalidError({
+      details: {
+        path: `${path}.strategy`,
+        reason: 'must be knn, mlp or random',
+      },
+    });
+  }
+}
