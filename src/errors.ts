@@ -160,6 +160,14 @@ export class BudgetExceededError extends define({
   message: 'This key has spent its budget.',
 }) {}
 
+export class KeyNotFoundError extends define({
+  code: 'GW_ERR_KEY_NOT_FOUND',
+  statusCode: 404,
+  type: kBad,
+  openaiCode: 'key_not_found',
+  message: 'No such key.',
+}) {}
+
 export class KeyConflictError extends define({
   code: 'GW_ERR_KEY_CONFLICT',
   statusCode: 409,

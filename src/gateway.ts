@@ -67,6 +67,7 @@ export async function startGateway(config: GatewayConfig): Promise<Gateway> {
     state,
     auth,
     healthExtras: [],
+    degraded: [],
     metricsText: null,
   };
   const components: Component[] = [];
@@ -82,7 +83,7 @@ export async function startGateway(config: GatewayConfig): Promise<Gateway> {
   });
   metrics.recordStoreCounters(() => store.counters());
   const routers = new RouterRuntime(services, metrics, tracing);
-  routers.start();
+  await routers.start();
   components.push({ name: 'routers', close: () => routers.close() });
   extra.push(...routerRoutes(routers, auth));
 

@@ -33,8 +33,9 @@ async function main(): Promise<void> {
   process.once('SIGTERM', () => stop('SIGTERM'));
   process.once('SIGINT', () => stop('SIGINT'));
   process.on('SIGHUP', () => {
-    const routers = gw.routers.reload();
-    log.info({ routers }, 'routers reloaded');
+    void gw.routers.reload().then((routers) => {
+      log.info({ routers }, 'routers reloaded');
+    });
   });
 }
 

@@ -1,19 +1,34 @@
 /**
  * Reads a request body under a size cap. uWS has no limit of its own:
  * a declared length over the cap is refused before reading, a chunked
- * body as soon as it crosses the cap (RELIABILITY.md row 11).
+ * body as soon as it crosses the cap (RELIABILITY.md row 11). A client
+ * that leaves mid-upload rejects the read, so the request ends and its
+ * admission slot is released (row 4).
  */
-import { RequestTooLargeError } from '../errors.js';
+import { InternalError, RequestTooLargeError } from '../errors.js';
+import type { RequestContext } from '../request-context.js';
 import type { HttpResponse } from './uws.js';
 
-/** Resolve with the whole body; reject with RequestTooLargeError. */
+// TODO(#6): reject with a registry GW_ERR_CLIENT_ABORTED once it exists;
+// nothing is sent for it (the client is gone) and the frame logs nothing.
+function aborted(): InternalError {
+  return new InternalError({ details: { reason: 'client_aborted' } });
+}
+
+/**
+ * Resolve with the whole body; reject with RequestTooLargeError, or
+ * when the client aborts before the last chunk. Call it before the
+ * first await: uWS drops body chunks that find no onData handler.
+ */
 export function readBody(
   res: HttpResponse,
-  declaredLength: string,
+  ctx: RequestContext,
   limit: number,
 ): Promise<Buffer> {
-  const declared = declaredLength === '' ? -1 : Number(declaredLength);
+  const raw = ctx.headers.contentLength;
+  const declared = raw === '' ? -1 : Number(raw);
   if (declared > limit) return Promise.reject(new RequestTooLargeError());
+  if (ctx.aborted) return Promise.reject(aborted());
 
   return new Promise((resolve, reject) => {
     // Known length: one allocation and copies into it; else collect.
@@ -21,12 +36,22 @@ export function readBody(
     const parts: Buffer[] = [];
     let size = 0;
     let done = false;
+    const settle = () => {
+      done = true;
+      if (ctx.onAbort === onAbort) ctx.onAbort = null;
+    };
+    const onAbort = () => {
+      if (done) return;
+      settle();
+      reject(aborted());
+    };
+    ctx.onAbort = onAbort;
     res.onData((chunk, isLast) => {
       if (done) return;
       const view = new Uint8Array(chunk);
       size += view.byteLength;
       if (size > limit || (buf !== null && size > buf.length)) {
-        done = true;
+        settle();
         reject(new RequestTooLargeError());
         return;
       }
@@ -34,7 +59,7 @@ export function readBody(
       if (buf !== null) buf.set(view, size - view.byteLength);
       else parts.push(Buffer.from(view));
       if (!isLast) return;
-      done = true;
+      settle();
       if (buf === null) buf = Buffer.concat(parts, size);
       resolve(size === buf.length ? buf : buf.subarray(0, size));
     });

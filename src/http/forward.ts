@@ -24,7 +24,18 @@ import { RetryBudget, backoffMs } from './retry-policy.js';
 import type { Services } from './services.js';
 import type { HttpResponse } from './uws.js';
 
-const budget = new RetryBudget();
+// One budget per gateway: two gateways in a process (tests, a library
+// user) must not spend each other's retries.
+const budgets = new WeakMap<Services, RetryBudget>();
+
+function budgetOf(svc: Services): RetryBudget {
+  let b = budgets.get(svc);
+  if (b === undefined) {
+    b = new RetryBudget();
+    budgets.set(svc, b);
+  }
+  return b;
+}
 
 function decisionHeaders(d: RoutingDecision): HeaderList {
   const h: Array<[string, string]> = [
@@ -76,8 +87,17 @@ async function decide(
   }
 }
 
-function wait(ms: number): Promise<void> {
-  return new Promise((r) => setTimeout(r, ms));
+/** Sleep before a retry; a client that leaves cuts the wait short. */
+function wait(ctx: RequestContext, ms: number): Promise<void> {
+  return new Promise((resolve) => {
+    const done = () => {
+      clearTimeout(timer);
+      if (ctx.onAbort === done) ctx.onAbort = null;
+      resolve();
+    };
+    const timer = setTimeout(done, ms);
+    ctx.onAbort = done;
+  });
 }
 
 /** Route and forward `req`; always answers the client exactly once. */
@@ -90,6 +110,7 @@ export async function forward(
 ): Promise<void> {
   const first = svc.router.group(req.model);
   if (first === undefined) throw new ModelNotFoundError({ param: 'model' });
+  const budget = budgetOf(svc);
   budget.earn();
   const fallbacks = svc.router.fallbacksFor(first.name);
   const groups =
@@ -109,6 +130,8 @@ export async function forward(
       // Retries past the first attempt of the request spend the budget.
       if (attempt > 0 && !budget.spend()) break;
       const d = await decide(svc, ctx, group, req, tried);
+      // A learned router may have awaited its worker meanwhile.
+      if (ctx.aborted) return;
       ctx.modelGroup = d.modelGroup;
       tried.add(d.deployment);
       ctx.attempts = ++attempt;
@@ -143,7 +166,7 @@ export async function forward(
         }
         break;
       }
-      await wait(after ?? backoffMs(i));
+      await wait(ctx, after ?? backoffMs(i));
     }
   }
   last ??= new NoHealthyDeploymentError();

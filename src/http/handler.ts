@@ -76,6 +76,9 @@ function finish(svc: Services, ctx: RequestContext): void {
 }
 
 function fail(res: HttpResponse, ctx: RequestContext, err: unknown): void {
+  // The client left: whatever broke after that is no failure of ours,
+  // and there is no one to answer.
+  if (ctx.aborted) return;
   const ge: GatewayError = toGatewayError(err);
   if (ge.statusCode >= 500 && ge.code === 'GW_ERR_INTERNAL') {
     log.error({ err, req_id: ctx.id }, 'request failed');

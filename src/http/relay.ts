@@ -52,13 +52,22 @@ function writeHead(input: RelayInput, writer: StreamWriter): boolean {
 
 /** Relay until the upstream ends, fails or the client leaves. */
 export async function relayStream(input: RelayInput): Promise<void> {
-  const { res, ctx, scanner } = input;
-  const writer = new StreamWriter(res, ctx, input.stallMs);
-  const prevAbort = ctx.onAbort;
-  ctx.onAbort = () => {
+  const writer = new StreamWriter(input.res, input.ctx, input.stallMs);
+  const prevAbort = input.ctx.onAbort;
+  input.ctx.onAbort = () => {
     prevAbort?.();
     writer.abort();
   };
+  try {
+    await relay(input, writer);
+  } finally {
+    // Cut short by either side: the log row still gets partial usage.
+    input.scanner.estimateCutUsage();
+  }
+}
+
+async function relay(input: RelayInput, writer: StreamWriter): Promise<void> {
+  const { res, ctx, scanner } = input;
   let failure: GatewayError | null = null;
   try {
     if (!writeHead(input, writer)) await writer.drained();

@@ -40,6 +40,8 @@ export interface Services {
   readonly auth: Authenticator;
   /** Extra JSON for `/health` (store counters, router models, ...). */
   readonly healthExtras: Array<() => Record<string, unknown>>;
+  /** Checks that report a degraded (still serving) gateway. */
+  readonly degraded: Array<() => boolean>;
   /** Prometheus text for `/metrics`; null until metrics are set up. */
   metricsText: (() => Promise<string>) | null;
 }

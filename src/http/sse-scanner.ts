@@ -56,6 +56,16 @@ export class SseScanner {
     return this.scan(whole);
   }
 
+  /**
+   * For a stream cut off before its usage chunk (upstream reset, client
+   * gone): estimate output tokens as the events relayed, about one token
+   * each in OpenAI-style streams, so the log row is not billed as zero.
+   */
+  estimateCutUsage(): void {
+    if (this.facts.sawDone || this.facts.outputTokens !== null) return;
+    this.facts.outputTokens = this.facts.events;
+  }
+
   /** Whatever is left when the upstream ends (an unterminated event). */
   flush(): Buffer | null {
     const rest = this.pending;

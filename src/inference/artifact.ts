@@ -5,6 +5,7 @@
  * the worker's runtime, so what was checked is what runs.
  */
 import { readFileSync } from 'node:fs';
+import * as ort from 'onnxruntime-node';
 import { join } from 'node:path';
 import { RouterModelInvalidError } from '../errors.js';
 import { Featurizer, featureDim } from '../training/featurizer.js';
@@ -98,9 +99,30 @@ export function loadServingArtifact(dir: string): ServingArtifact {
   };
 }
 
-/** The manifest facts the main thread routes with. */
-export function loadModelView(dir: string): RouterModelView {
+/**
+ * Check `dir` completely on the main thread (manifest, IDF, an ONNX
+ * session that loads, candidates this config serves) and return what
+ * routing needs. Throws RouterModelInvalidError.
+ */
+export async function validateArtifact(
+  dir: string,
+  known: (model: string) => boolean,
+): Promise<RouterModelView> {
   const a = loadServingArtifact(dir);
+  const unknown = a.candidates.find((c) => !known(c));
+  if (unknown !== undefined)
+    invalid(dir, `candidate ${unknown} not configured`);
+  let session: ort.InferenceSession;
+  try {
+    session = await ort.InferenceSession.create(a.onnx);
+  } catch {
+    return invalid(dir, 'ONNX model does not load');
+  }
+  const ok =
+    session.inputNames.includes(a.inputName) &&
+    session.outputNames.includes(a.outputName);
+  await session.release();
+  if (!ok) invalid(dir, 'ONNX inputs or outputs');
   return {
     version: a.version,
     candidates: a.candidates,

@@ -19,6 +19,8 @@ export interface InferencePoolOptions {
   readonly maxQueue: number;
   /** A batch running longer than this means a hung worker: abort it. */
   readonly hangTimeoutMs: number;
+  /** The worker entry point; the compiled inference worker by default. */
+  readonly filename?: string;
 }
 
 /** Counters of worker trouble, for metrics and /health. */
@@ -36,13 +38,15 @@ export class InferencePool {
   constructor(opts: InferencePoolOptions) {
     this.hangMs = opts.hangTimeoutMs;
     this.pool = new Piscina({
-      filename: workerFile('inference'),
+      filename: opts.filename ?? workerFile('inference'),
       minThreads: opts.threads,
       maxThreads: opts.threads,
       // Idle workers keep their ONNX sessions: never reap them.
       idleTimeout: 2 ** 31 - 1,
       maxQueue: opts.maxQueue,
       concurrentTasksPerWorker: 1,
+      // A hung worker must not hold shutdown for Piscina's default 30 s.
+      closeTimeout: 1000,
     });
     this.pool.on('error', (err: unknown) => {
       this.counters.workerErrors++;

@@ -15,7 +15,7 @@ import { getLogger } from '../telemetry/logger.js';
 import type { GatewayMetrics } from '../telemetry/metrics.js';
 import type { Tracing } from '../telemetry/tracing.js';
 import { kProjectRoot } from '../worker-path.js';
-import { loadModelView } from './artifact.js';
+import { validateArtifact } from './artifact.js';
 import { InferenceBatcher } from './batcher.js';
 import { InferencePool } from './pool.js';
 
@@ -37,7 +37,7 @@ export class RouterRuntime {
   }
 
   /** Validate config, load artifacts and register every strategy. */
-  start(): void {
+  async start(): Promise<void> {
     const rq = this.svc.config.routeiq;
     for (const cfg of rq.routers) {
       checkNames(this.svc, cfg);
@@ -48,18 +48,22 @@ export class RouterRuntime {
         degradedReason: null,
       };
       this.states.push(state);
-      if (cfg.strategy !== 'random') this.load(state);
+      if (cfg.strategy !== 'random') await this.load(state);
       const strategy = new LearnedStrategy(this.svc.router, state);
       this.svc.router.registerLearned(cfg.name, strategy);
     }
     this.svc.healthExtras.push(() => ({ routers: this.health() }));
+    this.svc.degraded.push(() => this.degraded);
   }
 
   /** Load (or reload) one router's artifact; the old one stays on error. */
-  private load(state: LearnedRouterState): boolean {
+  private async load(state: LearnedRouterState): Promise<boolean> {
     const dir = artifactDir(state.config);
     try {
-      const view = loadModelView(dir);
+      const view = await validateArtifact(
+        dir,
+        (n) => this.svc.router.group(n) !== undefined,
+      );
       state.model = view;
       state.degradedReason = null;
       const ref = { dir, version: view.version };
@@ -112,14 +116,20 @@ export class RouterRuntime {
   }
 
   /** Reload every learned router; answers which succeeded. */
-  reload(): Array<{ router: string; ok: boolean; version: string | null }> {
-    return this.states
-      .filter((s) => s.config.strategy !== 'random')
-      .map((s) => ({
+  async reload(): Promise<
+    Array<{ router: string; ok: boolean; version: string | null }>
+  > {
+    const out = [];
+    for (const s of this.states) {
+      if (s.config.strategy === 'random') continue;
+      const ok = await this.load(s);
+      out.push({
         router: s.config.name,
-        ok: this.load(s),
+        ok,
         version: s.model?.version ?? null,
-      }));
+      });
+    }
+    return out;
   }
 
   /** Router states for /health. */

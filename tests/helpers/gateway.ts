@@ -3,6 +3,9 @@
  * YAML, and tears it down with the test.
  */
 import type { Test } from 'tap';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { loadConfig } from '../../src/config/load.js';
 import { startGateway } from '../../src/gateway.js';
 import { configureLogging } from '../../src/telemetry/logger.js';
@@ -23,15 +26,20 @@ export async function startTestGateway(
   yaml: string,
   env: Record<string, string> = {},
 ): Promise<TestGateway> {
+  // Each gateway gets its own SQLite file unless the test names a DB.
+  const dir = mkdtempSync(join(tmpdir(), 'routeiq-gw-'));
   const { config } = loadConfig({
     path: null,
     text: yaml,
     port: 0,
     host: '127.0.0.1',
-    env,
+    env: { DATABASE_URL: join(dir, 'routeiq.db'), ...env },
   });
   const gw = await startGateway(config);
-  t.teardown(() => gw.close());
+  t.teardown(async () => {
+    await gw.close();
+    rmSync(dir, { recursive: true, force: true });
+  });
   return { gw, url: `http://127.0.0.1:${gw.port}` };
 }
 

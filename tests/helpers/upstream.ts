@@ -26,6 +26,10 @@ export interface UpstreamBehaviour {
   silent?: boolean;
   /** Omit the final [DONE]. */
   omitDone?: boolean;
+  /** Go quiet, connection open, after this many stream chunks. */
+  stallAfterChunks?: number;
+  /** Pad each stream chunk's content to about this many bytes. */
+  chunkBytes?: number;
 }
 
 /** A request as the upstream saw it. */
@@ -36,6 +40,10 @@ export interface SeenRequest {
   /** Set when the connection closed before the response finished. */
   closedEarly: boolean;
   finished: boolean;
+  /** `performance.now()` when the request body was read. */
+  readonly receivedAt: number;
+  /** Stream chunks written so far (each after the last one drained). */
+  chunksSent: number;
 }
 
 /** A running upstream. */
@@ -43,6 +51,8 @@ export interface TestUpstream {
   readonly url: string;
   readonly seen: SeenRequest[];
   behaviour: UpstreamBehaviour;
+  /** Behaviours for the next requests, one each, before `behaviour`. */
+  script: UpstreamBehaviour[];
   /** Resolves when `n` requests have been seen. */
   waitFor(n: number): Promise<void>;
 }
@@ -65,9 +75,9 @@ function chatJson(model: string) {
   });
 }
 
-function chunk(model: string, i: number, last: boolean) {
-  const delta =
-    i === 0 ? { role: 'assistant', content: `c${i}` } : { content: `c${i}` };
+function chunk(model: string, i: number, last: boolean, bytes = 0) {
+  const content = `c${i}`.padEnd(bytes, '.');
+  const delta = i === 0 ? { role: 'assistant', content } : { content };
   return `data: ${JSON.stringify({
     id: 'chatcmpl-up',
     object: 'chat.completion.chunk',
@@ -81,10 +91,25 @@ function chunk(model: string, i: number, last: boolean) {
 
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
+/** Write and wait for the socket to drain (or close), as a server must. */
+function send(res: ServerResponse, text: string): Promise<void> {
+  if (res.write(text)) return Promise.resolve();
+  return new Promise((resolve) => {
+    const done = () => {
+      res.off('drain', done);
+      res.off('close', done);
+      resolve();
+    };
+    res.on('drain', done);
+    res.on('close', done);
+  });
+}
+
 async function answer(
   b: UpstreamBehaviour,
   body: Record<string, unknown>,
   res: ServerResponse,
+  rec: SeenRequest,
 ) {
   if (b.silent === true) return;
   if (b.headerDelayMs) await sleep(b.headerDelayMs);
@@ -113,13 +138,15 @@ async function answer(
     if (i > 0 && b.chunkIntervalMs) await sleep(b.chunkIntervalMs);
     if (res.destroyed) return;
     if (b.resetAfterChunks === i) return void res.socket?.destroy();
+    if (b.stallAfterChunks === i) return;
     if (b.errorAfterChunks === i) {
       res.write(
         'data: {"error":{"message":"model overloaded","type":"server_error","param":null,"code":"overloaded"}}\n\n',
       );
       break;
     }
-    res.write(chunk(model, i, i === n - 1));
+    await send(res, chunk(model, i, i === n - 1, b.chunkBytes));
+    rec.chunksSent++;
   }
   const so = body['stream_options'] as { include_usage?: boolean } | undefined;
   if (so?.include_usage === true) {
@@ -142,6 +169,7 @@ export async function startUpstream(
     url: '',
     seen,
     behaviour,
+    script: [],
     waitFor: (n) =>
       seen.length >= n
         ? Promise.resolve()
@@ -160,6 +188,8 @@ export async function startUpstream(
         body,
         closedEarly: false,
         finished: false,
+        receivedAt: performance.now(),
+        chunksSent: 0,
       };
       seen.push(rec);
       res.on('close', () => {
@@ -167,7 +197,7 @@ export async function startUpstream(
       });
       res.on('finish', () => (rec.finished = true));
       for (const w of waiters.filter((w) => seen.length >= w.n)) w.resolve();
-      void answer(up.behaviour, body, res);
+      void answer(up.script.shift() ?? up.behaviour, body, res, rec);
     });
   });
   await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));

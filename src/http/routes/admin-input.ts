@@ -27,7 +27,7 @@ export async function readJsonObject(
   ctx: RequestContext,
   allowed: ReadonlySet<string>,
 ): Promise<Record<string, unknown>> {
-  const raw = await readBody(res, ctx.headers.contentLength, kMaxAdminBody);
+  const raw = await readBody(res, ctx, kMaxAdminBody);
   let value: unknown;
   try {
     value = JSON.parse(raw.toString('utf8'));

@@ -4,7 +4,7 @@
  * the master key itself (no master key configured: no admin). A key is
  * shown once, in the answer that creates it; everything else shows ids.
  */
-import { RouteNotFoundError } from '../../errors.js';
+import { KeyNotFoundError } from '../../errors.js';
 import type { MasterKeyAuth } from '../../auth/master-key.js';
 import type { RequestContext } from '../../request-context.js';
 import { hashKey } from '../../store/key-material.js';
@@ -60,8 +60,7 @@ async function info(d: AdminDeps, res: HttpResponse, ctx: RequestContext) {
     key !== undefined
       ? await d.store.getKeyByHash(hashKey(key))
       : await d.store.getKeyById(keyId ?? '');
-  // TODO(#3): answer a dedicated key_not_found code once it is registered.
-  if (rec === null) throw new RouteNotFoundError({ param: 'key_id' });
+  if (rec === null) throw new KeyNotFoundError({ param: 'key_id' });
   send(res, ctx, { key_id: rec.keyId, info: keyView(rec, rec.spend) });
 }
 

@@ -49,12 +49,10 @@ export function readiness(
       ctx,
       draining ? new DrainingError() : new NoHealthyDeploymentError(),
     );
-  sendJson(
-    res,
-    ctx,
-    200,
-    JSON.stringify({ status: 'ready', version: kVersion }),
-  );
+  // Degraded still serves (learned routers fall back), so still ready.
+  const degraded = svc.degraded.some((check) => check());
+  const status = degraded ? 'degraded' : 'ready';
+  sendJson(res, ctx, 200, JSON.stringify({ status, version: kVersion }));
 }
 
 /** Summary: version, uptime, deployments and their state. */

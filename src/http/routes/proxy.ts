@@ -17,11 +17,7 @@ export function proxyRoute(op: Operation) {
     // uWS drops body chunks that arrive with no onData handler, so the
     // read starts before authentication may wait (a key looked up in the
     // database); its failure is reported after auth's, never unhandled.
-    const body = readBody(
-      res,
-      ctx.headers.contentLength,
-      svc.config.routeiq.maxBodyBytes,
-    );
+    const body = readBody(res, ctx, svc.config.routeiq.maxBodyBytes);
     body.catch(() => undefined);
     const caller = await svc.auth.authenticate(ctx.headers.authorization);
     ctx.keyId = caller.keyId;

@@ -22,12 +22,11 @@ function costWeight(raw: string): number | null {
 }
 
 async function dryRun(svc: Services, res: HttpResponse, ctx: RequestContext) {
+  // Read before auth may wait: uWS drops chunks with no onData handler.
+  const body = readBody(res, ctx, svc.config.routeiq.maxBodyBytes);
+  body.catch(() => undefined);
   await svc.auth.authenticate(ctx.headers.authorization);
-  const raw = await readBody(
-    res,
-    ctx.headers.contentLength,
-    svc.config.routeiq.maxBodyBytes,
-  );
+  const raw = await body;
   const req = parseRequest(raw, 'chat');
   const group = svc.router.group(req.model);
   if (group === undefined) throw new ModelNotFoundError({ param: 'model' });
@@ -76,7 +75,7 @@ export function routerRoutes(
     if (!auth.isMaster(bearerToken(ctx.headers.authorization))) {
       throw new InvalidApiKeyError();
     }
-    const routers = runtime.reload();
+    const routers = await runtime.reload();
     const ok = routers.every((r) => r.ok);
     sendJson(res, ctx, ok ? 200 : 422, JSON.stringify({ ok, routers }));
   };

@@ -68,7 +68,7 @@ t.test(
 );
 
 t.test(
-  'the decision weighs cost by the caller's cost weight',
+  'the decision weighs cost by the cost weight of the caller',
   async (t) => {
     const { url } = await startRouterGateway(t);
     const route = async (w: string) => {

@@ -1,0 +1,68 @@
+/**
+ * Exports a kNN router as ONNX: features [batch, dim] -> quality
+ * [batch, C]. Steps: L2-normalise the query (LpNormalization), cosine
+ * similarity against the stored unit embeddings (MatMul with [dim,
+ * rows]), TopK, weights max(sim, eps)^power, gather the neighbours'
+ * target rows and take their weighted mean.
+ */
+import type { KnnModel } from './knn.js';
+import { kKnnMinWeight } from './knn.js';
+import {
+  batchValue,
+  encodeModel,
+  floatTensor,
+  int64Tensor,
+  node,
+} from './onnx-graph.js';
+
+/** Transpose [rows, dim] to [dim, rows] so MatMul needs no Transpose op. */
+function transpose(m: Float32Array, rows: number, dim: number): Float32Array {
+  const t = new Float32Array(m.length);
+  for (let r = 0; r < rows; r++) {
+    for (let i = 0; i < dim; i++) t[i * rows + r] = m[r * dim + i]!;
+  }
+  return t;
+}
+
+/** Serialised ONNX model of `model`. */
+export function knnToOnnx(model: KnnModel): Uint8Array {
+  const { dim, rows, candidates, k, power } = model;
+  const initializers = [
+    floatTensor('embeddings_t', [dim, rows], transpose(model.embeddings, rows, dim)),
+    floatTensor('targets', [rows, candidates], model.targets),
+    int64Tensor('k', [k]),
+    floatTensor('min_weight', [], new Float32Array([kKnnMinWeight])),
+    floatTensor('power', [], new Float32Array([power])),
+    int64Tensor('axis_last', [-1]),
+    int64Tensor('axis_1', [1]),
+  ];
+
+  const nodes = [
+    node('LpNormalization', ['features'], ['query'], { axis: 1, p: 2 }),
+    node('MatMul', ['query', 'embeddings_t'], ['sims']),
+    node('TopK', ['sims', 'k'], ['top_sims', 'top_idx'], {
+      axis: -1,
+      largest: 1,
+      sorted: 1,
+    }),
+    node('Max', ['top_sims', 'min_weight'], ['floored']),
+    node('Pow', ['floored', 'power'], ['weights']),
+    // Gather on axis 0 turns [batch, k] indices into [batch, k, C] rows.
+    node('Gather', ['targets', 'top_idx'], ['neighbour_targets'], { axis: 0 }),
+    node('Unsqueeze', ['weights', 'axis_last'], ['weights_3d']),
+    node('Mul', ['neighbour_targets', 'weights_3d'], ['weighted']),
+    node('ReduceSum', ['weighted', 'axis_1'], ['weighted_sum'], {
+      keepdims: 0,
+    }),
+    node('ReduceSum', ['weights', 'axis_1'], ['weight_sum'], { keepdims: 1 }),
+    node('Div', ['weighted_sum', 'weight_sum'], ['quality']),
+  ];
+
+  return encodeModel({
+    name: 'routeiq_knn_router',
+    nodes,
+    initializers,
+    inputs: [batchValue('features', dim)],
+    outputs: [batchValue('quality', candidates)],
+  });
+}

@@ -1,0 +1,46 @@
+/**
+ * Training targets: each row's per-candidate scores shrunk toward its
+ * benchmark's mean scores. Scores are mostly single 0/1 outcomes, so a
+ * row's own score is a noisy estimate of how well a model does on
+ * prompts like it; the benchmark mean is a steadier one. `keep` = 1
+ * uses raw scores, 0 the benchmark means only.
+ */
+import type { RoutingRow } from './dataset.js';
+
+/** Row-major [rows, C] targets, shrunk by `keep` toward group means. */
+export function shrunkTargets(
+  rows: readonly RoutingRow[],
+  candidates: number,
+  keep: number,
+): Float32Array {
+  const sums = new Map<string, { n: number; sum: Float64Array }>();
+  for (const row of rows) {
+    let g = sums.get(row.benchmark);
+    if (g === undefined) {
+      g = { n: 0, sum: new Float64Array(candidates) };
+      sums.set(row.benchmark, g);
+    }
+    g.n++;
+    for (let c = 0; c < candidates; c++) g.sum[c]! += row.scores[c]!;
+  }
+
+  const out = new Float32Array(rows.length * candidates);
+  rows.forEach((row, i) => {
+    const g = sums.get(row.benchmark)!;
+    for (let c = 0; c < candidates; c++) {
+      const mean = g.sum[c]! / g.n;
+      out[i * candidates + c] = keep * row.scores[c]! + (1 - keep) * mean;
+    }
+  });
+  return out;
+}
+
+/** Dense label ids of each row's benchmark, and how many there are. */
+export function benchmarkLabels(rows: readonly RoutingRow[]): {
+  labels: Int32Array;
+  names: string[];
+} {
+  const names = [...new Set(rows.map((r) => r.benchmark))].sort();
+  const ids = new Map(names.map((n, i) => [n, i]));
+  return { labels: Int32Array.from(rows, (r) => ids.get(r.benchmark)!), names };
+}
