@@ -5,6 +5,8 @@
  * the worker's runtime, so what was checked is what runs.
  */
 import { readFileSync } from 'node:fs';
+import { cp, mkdtemp, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
 import * as ort from 'onnxruntime-node';
 import { join } from 'node:path';
 import { RouterModelInvalidError } from '../errors.js';
@@ -97,6 +99,18 @@ export function loadServingArtifact(dir: string): ServingArtifact {
     onnx,
     featurizer,
   };
+}
+
+/** Copy the artifact folder into a fresh private folder; return it. */
+export async function snapshotArtifact(dir: string): Promise<string> {
+  const target = await mkdtemp(join(tmpdir(), 'routeiq-artifact-'));
+  await cp(dir, target, { recursive: true });
+  return target;
+}
+
+/** Remove a snapshot folder (never throws). */
+export async function removeSnapshot(dir: string): Promise<void> {
+  await rm(dir, { recursive: true, force: true }).catch(() => undefined);
 }
 
 /**

@@ -15,7 +15,11 @@ import { getLogger } from '../telemetry/logger.js';
 import type { GatewayMetrics } from '../telemetry/metrics.js';
 import type { Tracing } from '../telemetry/tracing.js';
 import { kProjectRoot } from '../worker-path.js';
-import { validateArtifact } from './artifact.js';
+import {
+  removeSnapshot,
+  snapshotArtifact,
+  validateArtifact,
+} from './artifact.js';
 import { InferenceBatcher } from './batcher.js';
 import { InferencePool } from './pool.js';
 
@@ -26,6 +30,7 @@ const kMaxBatch = 64;
 export class RouterRuntime {
   readonly states: LearnedRouterState[] = [];
   pool: InferencePool | null = null;
+  private readonly snapshots = new Set<string>();
   private readonly svc: Services;
   private readonly metrics: GatewayMetrics;
   private readonly tracing: Tracing | null;
@@ -59,16 +64,26 @@ export class RouterRuntime {
   /** Load (or reload) one router's artifact; the old one stays on error. */
   private async load(state: LearnedRouterState): Promise<boolean> {
     const dir = artifactDir(state.config);
+    let snapshot: string | null = null;
     try {
+      // Workers load what was validated: a private copy that later edits
+      // of models/ cannot change under them (they load lazily, restart).
+      snapshot = await snapshotArtifact(dir);
       const view = await validateArtifact(
-        dir,
+        snapshot,
         (n) => this.svc.router.group(n) !== undefined,
       );
       state.model = view;
       state.degradedReason = null;
-      const ref = { dir, version: view.version };
+      const ref = { dir: snapshot, version: view.version };
+      const old = state.batcher?.artifact.dir ?? null;
       if (state.batcher === null) state.batcher = this.newBatcher(ref);
       else state.batcher.artifact = ref;
+      this.snapshots.add(snapshot);
+      // Tasks queued before the swap may still read the old copy.
+      if (old !== null) this.retire(old);
+      // Warm the worker so the first request does not pay the load.
+      void state.batcher.submit('', null, 30_000).catch(() => undefined);
       log.info(
         { router: state.config.name, version: view.version },
         'router loaded',
@@ -81,6 +96,7 @@ export class RouterRuntime {
         'router model invalid',
       );
       if (state.model === null) state.degradedReason = 'model_invalid';
+      if (snapshot !== null) void removeSnapshot(snapshot);
       return false;
     }
   }
@@ -149,8 +165,17 @@ export class RouterRuntime {
     return this.states.some((s) => s.degradedReason !== null);
   }
 
+  private retire(dir: string): void {
+    const timer = setTimeout(() => {
+      this.snapshots.delete(dir);
+      void removeSnapshot(dir);
+    }, 60_000);
+    timer.unref();
+  }
+
   async close(): Promise<void> {
     await this.pool?.close();
+    await Promise.all([...this.snapshots].map((d) => removeSnapshot(d)));
   }
 }
 
