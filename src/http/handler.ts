@@ -58,6 +58,8 @@ function finish(svc: Services, ctx: RequestContext): void {
   ctx.finished = true;
   ctx.outcome = outcomeFor(ctx);
   svc.observer.onRequestEnd(ctx);
+  // Build the line only when it will be written (hot path).
+  if (!log.isLevelEnabled('info')) return;
   log.info(
     {
       req_id: ctx.id,
