@@ -10,6 +10,7 @@ import {
   UpstreamStreamInterruptedError,
   UpstreamTimeoutError,
 } from '../errors.js';
+import { mapUndiciError } from '../providers/upstream-errors.js';
 import type { RequestContext } from '../request-context.js';
 import { errorBody } from './respond.js';
 import type { HeaderList } from './respond.js';
@@ -91,9 +92,10 @@ async function relay(input: RelayInput, writer: StreamWriter): Promise<void> {
       res.close();
       return;
     }
+    const mapped = mapUndiciError(err);
     failure =
-      err instanceof UpstreamTimeoutError
-        ? err
+      mapped instanceof UpstreamTimeoutError
+        ? mapped
         : new UpstreamStreamInterruptedError({ cause: err });
   }
   if (ctx.aborted) return;

@@ -76,7 +76,8 @@ export class OpenAICompatibleProvider implements Provider {
       statusCode: head.statusCode,
       retryAfter: headerValue(head.headers['retry-after']),
       contentType: headerValue(head.headers['content-type']),
-      body: mapBodyErrors(call.body()),
+      // Body errors are mapped by the consumer (mapUndiciError).
+      body: call.body(),
       collect: (cap) =>
         call.collect(cap).catch((err: unknown) => {
           throw mapUndiciError(err);
@@ -87,13 +88,5 @@ export class OpenAICompatibleProvider implements Provider {
 
   async close(): Promise<void> {
     await this.pool.destroy();
-  }
-}
-
-async function* mapBodyErrors(body: AsyncIterable<Buffer>) {
-  try {
-    for await (const chunk of body) yield chunk;
-  } catch (err) {
-    throw mapUndiciError(err);
   }
 }

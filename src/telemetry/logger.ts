@@ -6,7 +6,6 @@
 import pino from 'pino';
 import type { Logger as PinoLogger, DestinationStream } from 'pino';
 
-
 /** Paths pino censors in every line (RELIABILITY.md, Security). */
 export const kRedactPaths: readonly string[] = Object.freeze([
   'authorization',
