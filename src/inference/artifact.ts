@@ -4,14 +4,17 @@
  * validates an artifact on the main thread (start-up, reload) and builds
  * the worker's runtime, so what was checked is what runs.
  */
-import { readFileSync } from 'node:fs';
 import { cp, mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import * as ort from 'onnxruntime-node';
 import { join } from 'node:path';
 import { RouterModelInvalidError } from '../errors.js';
 import { Featurizer, featureDim } from '../training/featurizer.js';
-import type { FeaturizerParams } from '../training/featurizer.js';
+import {
+  kInputName,
+  kOutputName,
+  loadRouterArtifact,
+} from '../training/manifest.js';
 import type { RouterModelView } from '../routing/learned-strategy.js';
 
 /** Everything a worker needs to run one router. */
@@ -28,74 +31,25 @@ function invalid(dir: string, reason: string): never {
   throw new RouterModelInvalidError({ details: { dir, reason } });
 }
 
-function numbers(v: unknown, n: number, what: string, dir: string): number[] {
-  if (!Array.isArray(v) || v.length !== n) invalid(dir, `${what} length`);
-  return v.map((x) => {
-    if (typeof x !== 'number' || !Number.isFinite(x)) invalid(dir, what);
-    return x;
-  });
-}
-
-function readJson(path: string, dir: string): Record<string, unknown> {
-  try {
-    const v: unknown = JSON.parse(readFileSync(path, 'utf8'));
-    if (v === null || typeof v !== 'object') invalid(dir, 'manifest shape');
-    return v as Record<string, unknown>;
-  } catch (err) {
-    if (err instanceof RouterModelInvalidError) throw err;
-    return invalid(dir, 'manifest unreadable');
-  }
-}
-
-function readFile(path: string, dir: string): Buffer {
-  try {
-    return readFileSync(path);
-  } catch {
-    return invalid(dir, `missing ${path}`);
-  }
-}
-
-/** Load and check `dir`; throws RouterModelInvalidError. */
+/** Load and verify `dir` (training's loader); throws RouterModelInvalid. */
 export function loadServingArtifact(dir: string): ServingArtifact {
-  const m = readJson(join(dir, 'manifest.json'), dir);
-  const candidates = m['candidates'];
-  if (!Array.isArray(candidates) || candidates.length === 0) {
-    invalid(dir, 'candidates');
-  }
-  const names = candidates.map((c) =>
-    typeof c === 'string' ? c : invalid(dir, 'candidate'),
-  );
-  const costsRaw = (m['costs'] as { relative?: unknown } | undefined)?.relative;
-  const costs = numbers(costsRaw, names.length, 'costs.relative', dir);
-  const feat = m['featurizer'] as
-    { params?: FeaturizerParams; idfFile?: string } | undefined;
-  if (feat?.params === undefined) invalid(dir, 'featurizer.params');
-  const idfBytes = readFile(join(dir, feat.idfFile ?? 'idf.f32'), dir);
-  const idf = new Float32Array(
-    idfBytes.buffer.slice(
-      idfBytes.byteOffset,
-      idfBytes.byteOffset + idfBytes.byteLength,
-    ),
-  );
+  const { manifest: m, onnx, idf } = loadRouterArtifact(dir);
   let featurizer: Featurizer;
   try {
-    featurizer = new Featurizer(feat.params, idf);
+    featurizer = new Featurizer(m.featurizer, idf);
   } catch {
     return invalid(dir, 'idf does not match featurizer params');
   }
-  const onnx = readFile(join(dir, String(m['onnxFile'] ?? 'model.onnx')), dir);
-  const version = m['version'];
-  if (typeof version !== 'string' || version === '') invalid(dir, 'version');
-  const weight = m['defaultCostWeight'];
   return {
-    strategy: String(m['strategy']),
-    version,
-    candidates: names,
-    costs,
-    defaultCostWeight: typeof weight === 'number' ? weight : 0,
-    dim: featureDim(feat.params),
-    inputName: 'features',
-    outputName: 'quality',
+    strategy: m.strategy,
+    version: m.version,
+    candidates: m.candidates,
+    costs: m.costs.relative,
+    costModel: m.costs,
+    defaultCostWeight: m.defaultCostWeight,
+    dim: featureDim(m.featurizer),
+    inputName: kInputName,
+    outputName: kOutputName,
     onnx,
     featurizer,
   };
@@ -141,6 +95,7 @@ export async function validateArtifact(
     version: a.version,
     candidates: a.candidates,
     costs: a.costs,
+    costModel: a.costModel,
     defaultCostWeight: a.defaultCostWeight,
   };
 }

@@ -7,7 +7,7 @@
  */
 import { isAbsolute, resolve } from 'node:path';
 import type { LearnedRouterConfig } from '../config/types.js';
-import { ConfigInvalidError } from '../errors.js';
+import { ConfigInvalidError, RouterModelInvalidError } from '../errors.js';
 import type { Services } from '../http/services.js';
 import { LearnedStrategy } from '../routing/learned-strategy.js';
 import type { LearnedRouterState } from '../routing/learned-strategy.js';
@@ -73,17 +73,18 @@ export class RouterRuntime {
         snapshot,
         (n) => this.svc.router.group(n) !== undefined,
       );
+      const ref = { dir: snapshot, version: view.version };
+      // Workers load the new version before any request is sent to it,
+      // so neither start-up nor a reload makes requests wait or fall back.
+      await this.warm(ref);
       state.model = view;
       state.degradedReason = null;
-      const ref = { dir: snapshot, version: view.version };
       const old = state.batcher?.artifact.dir ?? null;
       if (state.batcher === null) state.batcher = this.newBatcher(ref);
       else state.batcher.artifact = ref;
       this.snapshots.add(snapshot);
       // Tasks queued before the swap may still read the old copy.
       if (old !== null) this.retire(old);
-      // Warm the worker so the first request does not pay the load.
-      void state.batcher.submit('', null, 30_000).catch(() => undefined);
       log.info(
         { router: state.config.name, version: view.version },
         'router loaded',
@@ -163,6 +164,28 @@ export class RouterRuntime {
   /** True when any learned router serves only its fallback. */
   get degraded(): boolean {
     return this.states.some((s) => s.degradedReason !== null);
+  }
+
+  private async warm(ref: { dir: string; version: string }): Promise<void> {
+    this.pool ??= this.startPool();
+    const pool = this.pool;
+    const task = () =>
+      pool.run({
+        artifactDir: ref.dir,
+        version: ref.version,
+        texts: [''],
+        traceparents: [null],
+        sentAt: Date.now(),
+      });
+    const results = await Promise.all(
+      Array.from({ length: this.svc.config.routeiq.inferenceThreads }, task),
+    );
+    const failed = results.find((r) => !r.ok);
+    if (failed !== undefined) {
+      throw new RouterModelInvalidError({
+        details: { dir: ref.dir, reason: failed.errorCode ?? 'warm-up' },
+      });
+    }
   }
 
   private retire(dir: string): void {

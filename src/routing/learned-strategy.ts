@@ -7,6 +7,8 @@
  */
 import type { LearnedRouterConfig } from '../config/types.js';
 import type { InferenceBatcher } from '../inference/batcher.js';
+import { requestCosts } from '../training/costs.js';
+import type { CostModel } from '../training/costs.js';
 import type { ModelGroup } from './deployment.js';
 import type { Router } from './router.js';
 import type {
@@ -21,8 +23,10 @@ export interface RouterModelView {
   readonly version: string;
   /** Candidate model names in the model's output order. */
   readonly candidates: readonly string[];
-  /** Relative cost per candidate, in the same order. */
+  /** Mean relative cost per candidate, in the same order. */
   readonly costs: readonly number[];
+  /** Per-prompt cost model; when present, cost depends on prompt length. */
+  readonly costModel: CostModel | null;
   readonly defaultCostWeight: number;
 }
 
@@ -84,10 +88,20 @@ export class LearnedStrategy implements RoutingStrategy {
     }
     const weight =
       input.costWeight ?? s.config.costWeight ?? model.defaultCostWeight;
-    return this.pick(model, qualities, weight);
+    return this.pick(model, qualities, weight, input.text.length);
   }
 
-  private pick(model: RouterModelView, q: Float32Array, w: number) {
+  private pick(
+    model: RouterModelView,
+    q: Float32Array,
+    w: number,
+    chars: number,
+  ) {
+    // The same cost the router was trained and evaluated with.
+    const costs =
+      model.costModel === null
+        ? model.costs
+        : requestCosts(model.costModel, chars);
     const table: CandidateScore[] = [];
     let best = -1;
     let bestUtility = -Infinity;
@@ -95,7 +109,7 @@ export class LearnedStrategy implements RoutingStrategy {
     for (let i = 0; i < model.candidates.length; i++) {
       const name = model.candidates[i] as string;
       const quality = q[i] ?? 0;
-      const cost = model.costs[i] ?? 0;
+      const cost = costs[i] ?? 0;
       const utility = quality - w * cost;
       table.push({ model: name, quality, cost, utility });
       // A candidate with no usable deployment cannot win.
@@ -104,7 +118,7 @@ export class LearnedStrategy implements RoutingStrategy {
         continue;
       // Ties go to the cheaper candidate, as in training's decision.
       const cheaperTie =
-        utility === bestUtility && cost < (model.costs[best] ?? Infinity);
+        utility === bestUtility && cost < (costs[best] ?? Infinity);
       if (utility > bestUtility || cheaperTie) {
         best = i;
         bestUtility = utility;

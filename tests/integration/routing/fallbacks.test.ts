@@ -54,12 +54,13 @@ function faultyRouter(
   );
   const cfg = {
     ...config.routeiq.routers[0]!,
-    taskTimeoutMs: opts.timeoutMs ?? 2000,
+    taskTimeoutMs: opts.timeoutMs ?? 20_000,
   };
   const model = {
     version: 'v',
     candidates: ['math-model', 'code-model'],
     costs: [0, 0],
+    costModel: null,
     defaultCostWeight: 0,
   };
   const strategy = new LearnedStrategy(router, {

