@@ -27,8 +27,8 @@ export interface FeaturizerParams extends ScanParams {
 /** Defaults chosen on the validation split (docs/routing.md). */
 export const kDefaultFeaturizerParams: FeaturizerParams = Object.freeze({
   kind: 'hashed-tfidf-task-v1',
-  wordDim: 2048,
-  charDim: 2048,
+  wordDim: 1024,
+  charDim: 1024,
   wordBigrams: true,
   charNgramMin: 3,
   charNgramMax: 5,

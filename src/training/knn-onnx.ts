@@ -1,8 +1,8 @@
 /**
  * Exports a kNN router as ONNX: features [batch, dim] -> quality
- * [batch, C]. Steps: L2-normalise the query (LpNormalization), cosine
- * similarity against the stored unit embeddings (MatMul with [dim,
- * rows]), TopK, weights max(sim, eps)^power, gather the neighbours'
+ * [batch, C]. Steps: project onto the stored subspace (MatMul with
+ * [dim, rank]), L2-normalise (LpNormalization), cosine similarity against
+ * the stored unit embeddings (MatMul with [rank, rows]), TopK, weights max(sim, eps)^power, gather the neighbours'
  * target rows and take their weighted mean.
  */
 import type { KnnModel } from './knn.js';
@@ -13,6 +13,7 @@ import {
   floatTensor,
   int64Tensor,
   node,
+  projectionPrefix,
 } from './onnx-graph.js';
 
 /** Transpose [rows, dim] to [dim, rows] so MatMul needs no Transpose op. */
@@ -26,9 +27,15 @@ function transpose(m: Float32Array, rows: number, dim: number): Float32Array {
 
 /** Serialised ONNX model of `model`. */
 export function knnToOnnx(model: KnnModel): Uint8Array {
-  const { dim, rows, candidates, k, power } = model;
+  const { dim, rank, rows, candidates, k, power } = model;
+  const prefix = projectionPrefix(model.projection, dim);
   const initializers = [
-    floatTensor('embeddings_t', [dim, rows], transpose(model.embeddings, rows, dim)),
+    ...prefix.initializers,
+    floatTensor(
+      'embeddings_t',
+      [rank, rows],
+      transpose(model.embeddings, rows, rank),
+    ),
     floatTensor('targets', [rows, candidates], model.targets),
     int64Tensor('k', [k]),
     floatTensor('min_weight', [], new Float32Array([kKnnMinWeight])),
@@ -38,8 +45,8 @@ export function knnToOnnx(model: KnnModel): Uint8Array {
   ];
 
   const nodes = [
-    node('LpNormalization', ['features'], ['query'], { axis: 1, p: 2 }),
-    node('MatMul', ['query', 'embeddings_t'], ['sims']),
+    ...prefix.nodes,
+    node('MatMul', ['embedded', 'embeddings_t'], ['sims']),
     node('TopK', ['sims', 'k'], ['top_sims', 'top_idx'], {
       axis: -1,
       largest: 1,

@@ -2,20 +2,30 @@
  * The kNN router's parameters and its TypeScript reference forward pass,
  * which the ONNX graph (knn-onnx.ts) must reproduce within 1e-4.
  *
+ * A query's features are projected onto the training features' top
+ * singular subspace (subspace.ts) and L2-normalised; then
  * quality[c] = sum_j w_j * targets[n_j, c] / sum_j w_j over the k most
  * cosine-similar training rows n_j, with w_j = max(sim_j, eps)^power.
- * Invariants: `embeddings` is [rows, dim] with unit rows; `targets` is
+ * Invariants: `projection` is [dim, rank]; `embeddings` is [rows, rank]
+ * with unit rows (projected training features); `targets` is
  * [rows, candidates]; 1 <= k <= rows.
  */
+
+import { embed } from './subspace.js';
+
+// Kept here too: callers building kNN embeddings by hand import it.
+export { normalizeRows } from './subspace.js';
 
 /** A trained kNN router. */
 export interface KnnModel {
   readonly dim: number;
+  readonly rank: number;
   readonly rows: number;
   readonly candidates: number;
   readonly k: number;
   /** Sharpens distance weighting; 0 is a plain mean. */
   readonly power: number;
+  readonly projection: Float32Array;
   readonly embeddings: Float32Array;
   readonly targets: Float32Array;
 }
@@ -23,19 +33,8 @@ export interface KnnModel {
 /** Floor on similarities before the power, as in the graph. */
 export const kKnnMinWeight = 1e-6;
 
-/** Row-normalise `m` ([rows, dim]) in place; zero rows stay zero. */
-export function normalizeRows(m: Float32Array, dim: number): Float32Array {
-  for (let off = 0; off < m.length; off += dim) {
-    let ss = 0;
-    for (let i = off; i < off + dim; i++) ss += m[i]! * m[i]!;
-    const k = ss > 0 ? 1 / Math.sqrt(ss) : 0;
-    for (let i = off; i < off + dim; i++) m[i]! *= k;
-  }
-  return m;
-}
-
 /** Indices of the k largest values; equal values keep the lower index. */
-function topK(values: Float32Array, k: number, out: Int32Array): void {
+export function topK(values: Float32Array, k: number, out: Int32Array): void {
   let size = 0;
   for (let i = 0; i < values.length; i++) {
     const v = values[i]!;
@@ -57,19 +56,20 @@ export function knnForward(
   features: Float32Array,
   batch: number,
 ): Float32Array {
-  const { dim, rows, candidates: nc, k, power } = model;
+  const { dim, rank, rows, candidates: nc, k, power } = model;
   const out = new Float32Array(batch * nc);
   const sims = new Float32Array(rows);
   const idx = new Int32Array(k);
-  const query = new Float32Array(dim);
+  const queries = embed(features, batch, dim, model.projection, rank);
 
   for (let b = 0; b < batch; b++) {
-    query.set(features.subarray(b * dim, (b + 1) * dim));
-    normalizeRows(query, dim);
+    const query = queries.subarray(b * rank, (b + 1) * rank);
     for (let r = 0; r < rows; r++) {
       let s = 0;
-      const off = r * dim;
-      for (let i = 0; i < dim; i++) s += query[i]! * model.embeddings[off + i]!;
+      const off = r * rank;
+      for (let i = 0; i < rank; i++) {
+        s += query[i]! * model.embeddings[off + i]!;
+      }
       sims[r] = s;
     }
 

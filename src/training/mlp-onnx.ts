@@ -1,16 +1,24 @@
 /**
- * Exports an MLP router as ONNX: features [batch, dim] -> Gemm -> Relu
- * ... -> Gemm -> Sigmoid -> quality [batch, C]. Gemm takes B as stored
- * ([inputs, outputs], transB = 0) and broadcasts the bias over the batch.
+ * Exports an MLP router as ONNX: features [batch, dim] -> MatMul
+ * (projection) -> LpNormalization -> Gemm -> Relu ... -> Gemm -> Sigmoid
+ * -> quality [batch, C]. Gemm takes B as stored ([inputs, outputs],
+ * transB = 0) and broadcasts the bias over the batch.
  */
 import type { MlpModel } from './mlp.js';
-import { batchValue, encodeModel, floatTensor, node } from './onnx-graph.js';
+import {
+  batchValue,
+  encodeModel,
+  floatTensor,
+  node,
+  projectionPrefix,
+} from './onnx-graph.js';
 
 /** Serialised ONNX model of `model`. */
 export function mlpToOnnx(model: MlpModel): Uint8Array {
-  const initializers = [];
-  const nodes = [];
-  let input = 'features';
+  const prefix = projectionPrefix(model.projection, model.dim);
+  const initializers = [...prefix.initializers];
+  const nodes = [...prefix.nodes];
+  let input = 'embedded';
 
   for (let l = 0; l < model.layers.length; l++) {
     const layer = model.layers[l]!;

@@ -1,13 +1,16 @@
 /**
  * The MLP router's parameters and its TypeScript reference forward pass,
- * which the ONNX graph (mlp-onnx.ts) must reproduce within 1e-4:
- * dense layers with ReLU between them and a sigmoid on the last, one
- * output per candidate (predicted quality in 0..1).
- * Invariants: layer l's `weights` is row-major [inputs, outputs]; each
- * layer's inputs equal the previous layer's outputs; the first layer's
- * inputs equal the featurizer dimension, the last's outputs the number
- * of candidates.
+ * which the ONNX graph (mlp-onnx.ts) must reproduce within 1e-4: the
+ * features are projected onto the training subspace and L2-normalised
+ * (subspace.ts, fixed, shared with the kNN router), then dense layers
+ * with ReLU between them and a sigmoid on the last give one output per
+ * candidate (predicted quality in 0..1).
+ * Invariants: `projection` is [dim, rank]; layer l's `weights` is
+ * row-major [inputs, outputs]; each layer's inputs equal the previous
+ * layer's outputs; the first layer's inputs equal `rank`, the last's
+ * outputs the number of candidates.
  */
+import { embed } from './subspace.js';
 
 /** One dense layer. */
 export interface DenseLayer {
@@ -20,6 +23,8 @@ export interface DenseLayer {
 /** A trained MLP router. */
 export interface MlpModel {
   readonly dim: number;
+  readonly rank: number;
+  readonly projection: Float32Array;
   readonly candidates: number;
   readonly layers: readonly DenseLayer[];
 }
@@ -55,7 +60,7 @@ export function mlpForward(
   features: Float32Array,
   batch: number,
 ): Float32Array {
-  let x = features;
+  let x = embed(features, batch, model.dim, model.projection, model.rank);
   model.layers.forEach((layer, l) => {
     const out = new Float32Array(batch * layer.outputs);
     denseForward(layer, x, batch, out);

@@ -87,6 +87,22 @@ export function batchValue(name: string, width: number): ValueInfo {
   });
 }
 
+/**
+ * The prefix both router graphs share: features [batch, dim] projected
+ * onto the stored subspace [dim, rank] and L2-normalised, as
+ * `embed` in subspace.ts; its output is named `embedded`.
+ */
+export function projectionPrefix(projection: Float32Array, dim: number) {
+  const rank = projection.length / dim;
+  return {
+    initializers: [floatTensor('projection', [dim, rank], projection)],
+    nodes: [
+      node('MatMul', ['features', 'projection'], ['projected']),
+      node('LpNormalization', ['projected'], ['embedded'], { axis: 1, p: 2 }),
+    ],
+  };
+}
+
 /** Everything a router graph is made of. */
 export interface GraphParts {
   readonly name: string;

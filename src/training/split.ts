@@ -42,3 +42,31 @@ export function stratifiedSplit(
   heldOut.sort((a, b) => a - b);
   return { train, heldOut };
 }
+
+/** `k` disjoint validation folds over `items`, stratified like above. */
+export function stratifiedFolds(
+  items: readonly number[],
+  strata: readonly string[],
+  k: number,
+  seed: number,
+): number[][] {
+  const groups = new Map<string, number[]>();
+  for (const i of items) {
+    const s = strata[i]!;
+    const g = groups.get(s);
+    if (g === undefined) groups.set(s, [i]);
+    else g.push(i);
+  }
+
+  const random = seededRandom(seed);
+  const folds: number[][] = Array.from({ length: k }, () => []);
+  let next = 0;
+  // Dealing round-robin across strata keeps fold sizes within one row.
+  for (const key of [...groups.keys()].sort()) {
+    for (const i of shuffleInPlace(groups.get(key)!, random)) {
+      folds[next]!.push(i);
+      next = (next + 1) % k;
+    }
+  }
+  return folds.map((f) => f.sort((a, b) => a - b));
+}
