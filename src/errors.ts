@@ -94,6 +94,15 @@ export class RequestTooLargeError extends define({
   message: 'The request body exceeds the size limit.',
 }) {}
 
+/** The client left before the answer; nothing is sent, it is logged. */
+export class ClientAbortedError extends define({
+  code: 'GW_ERR_CLIENT_ABORTED',
+  statusCode: 499,
+  type: kBad,
+  openaiCode: 'client_aborted',
+  message: 'The client closed the connection before the answer.',
+}) {}
+
 export class RouteNotFoundError extends define({
   code: 'GW_ERR_ROUTE_NOT_FOUND',
   statusCode: 404,

@@ -65,8 +65,16 @@ function upstreamBody(input: AttemptInput): { body: string; strip: boolean } {
   return { body: JSON.stringify(out), strip };
 }
 
+/** `text` with the deployment's provider key blanked out, if present. */
+export function scrubSecret(text: string, secret: string | null): string {
+  if (secret === null || secret.length < 4) return text;
+  return text.split(secret).join('[redacted]');
+}
+
 /** Forward a non-2xx answer that is the client's own fault (4xx). */
 function passThrough(input: AttemptInput, status: number, raw: Buffer) {
+  // An upstream may quote the credential it rejected: never pass it on.
+  raw = Buffer.from(scrubSecret(raw.toString('utf8'), input.dep.config.apiKey));
   let body: string;
   try {
     const parsed = JSON.parse(raw.toString('utf8')) as { error?: unknown };
@@ -133,7 +141,7 @@ async function commitStream(
   const first = await it.next();
   if (first.done === true) throw new UpstreamBadResponseError();
   input.ctx.ttftMs = input.ctx.elapsedMs();
-  const scanner = new SseScanner(strip);
+  const scanner = new SseScanner(strip, input.dep.config.apiKey);
   input.svc.observer.onStreamOpen(input.ctx);
   try {
     await relayStream({

@@ -5,14 +5,13 @@
  * that leaves mid-upload rejects the read, so the request ends and its
  * admission slot is released (row 4).
  */
-import { InternalError, RequestTooLargeError } from '../errors.js';
+import { ClientAbortedError, RequestTooLargeError } from '../errors.js';
 import type { RequestContext } from '../request-context.js';
 import type { HttpResponse } from './uws.js';
 
-// TODO(#6): reject with a registry GW_ERR_CLIENT_ABORTED once it exists;
-// nothing is sent for it (the client is gone) and the frame logs nothing.
-function aborted(): InternalError {
-  return new InternalError({ details: { reason: 'client_aborted' } });
+// Nothing is sent for it (the client is gone); the request log says so.
+function aborted(): ClientAbortedError {
+  return new ClientAbortedError();
 }
 
 /**

@@ -7,6 +7,7 @@
 import type { GatewayError } from '../errors.js';
 import {
   StreamStalledError,
+  UpstreamBadResponseError,
   UpstreamStreamInterruptedError,
   UpstreamTimeoutError,
 } from '../errors.js';
@@ -74,6 +75,8 @@ async function relay(input: RelayInput, writer: StreamWriter): Promise<void> {
     if (!writeHead(input, writer)) await writer.drained();
     for (;;) {
       if (ctx.aborted) return;
+      // A response's buffered bytes are capped (row 5), upstream's too.
+      if (scanner.overflowed) throw new UpstreamBadResponseError();
       const next = await input.rest.next();
       if (next.done === true) break;
       if (!writer.write(scanner.push(next.value))) await writer.drained();

@@ -7,6 +7,11 @@
  */
 
 const kSep = Buffer.from('\n\n');
+// sse-starlette (llama-cpp-python's server, others) ends events with
+// CRLF pairs; the SSE spec allows both.
+const kCrlfSep = Buffer.from('\r\n\r\n');
+/** No upstream sends one event this big: past it the stream is broken. */
+const kMaxPendingBytes = 4 << 20;
 const kUsage = Buffer.from('"usage"');
 const kError = Buffer.from('"error"');
 const kDone = Buffer.from('data: [DONE]');
@@ -34,8 +39,13 @@ export class SseScanner {
   /** Drop the usage-only chunk the gateway asked for on its own behalf. */
   private readonly stripUsage: boolean;
 
-  constructor(stripUsage: boolean) {
+  /** A credential that must not reach the client (the provider key). */
+  private readonly secret: Buffer | null;
+
+  constructor(stripUsage: boolean, secret: string | null = null) {
     this.stripUsage = stripUsage;
+    this.secret =
+      secret !== null && secret.length >= 4 ? Buffer.from(secret) : null;
   }
 
   /** Bytes ready to forward from `chunk` (possibly empty). */
@@ -45,15 +55,19 @@ export class SseScanner {
       data = Buffer.concat([this.pending, chunk]);
       this.pending = null;
     }
-    const end = data.lastIndexOf(kSep);
-    if (end === -1) {
+    const cut = lastEventEnd(data);
+    if (cut === -1) {
       this.pending = data;
       return data.subarray(0, 0);
     }
-    const cut = end + kSep.length;
     if (cut < data.length) this.pending = data.subarray(cut);
     const whole = cut === data.length ? data : data.subarray(0, cut);
     return this.scan(whole);
+  }
+
+  /** True once an unterminated event outgrew any real one. */
+  get overflowed(): boolean {
+    return (this.pending?.length ?? 0) > kMaxPendingBytes;
   }
 
   /**
@@ -66,11 +80,16 @@ export class SseScanner {
     this.facts.outputTokens = this.facts.events;
   }
 
-  /** Whatever is left when the upstream ends (an unterminated event). */
+  /**
+   * Whatever is left when the upstream ends: an event it did not
+   * terminate, given its blank line (so nothing written after it can
+   * merge into it) and inspected (a bare final `data: [DONE]` counts).
+   */
   flush(): Buffer | null {
     const rest = this.pending;
     this.pending = null;
-    return rest;
+    if (rest === null || rest.toString('latin1').trim() === '') return null;
+    return this.scan(Buffer.concat([rest, kSep]));
   }
 
   private scan(whole: Buffer): Buffer {
@@ -86,44 +105,60 @@ export class SseScanner {
     const keep: Buffer[] = [];
     let start = 0;
     while (start < whole.length) {
-      const sep = whole.indexOf(kSep, start);
-      const stop = sep === -1 ? whole.length : sep + kSep.length;
-      const ev = whole.subarray(start, stop);
-      if (this.inspect(ev)) keep.push(ev);
+      const end = nextEventEnd(whole, start);
+      const stop = end === -1 ? whole.length : end;
+      const ev = this.inspect(whole.subarray(start, stop));
+      if (ev !== null) keep.push(ev);
       start = stop;
     }
     return keep.length === 1 ? (keep[0] as Buffer) : Buffer.concat(keep);
   }
 
-  /** Record facts of one event; false when it must not be forwarded. */
-  private inspect(ev: Buffer): boolean {
+  /** Record facts of one event; what to forward of it, or null. */
+  private inspect(ev: Buffer): Buffer | null {
     this.facts.events++;
     if (ev.indexOf(kDone) !== -1) {
       this.facts.sawDone = true;
-      return true;
+      return ev;
     }
     if (ev.indexOf(kError) !== -1 && isErrorEvent(ev)) {
       this.facts.inBandError = true;
-      return true;
+      // An upstream may quote the key it rejected; never pass it on.
+      const sec = this.secret;
+      if (sec === null || ev.indexOf(sec) === -1) return ev;
+      return Buffer.from(
+        ev.toString('utf8').split(sec.toString()).join('[redacted]'),
+      );
     }
-    if (ev.indexOf(kUsage) === -1) return true;
+    if (ev.indexOf(kUsage) === -1) return ev;
     const usage = readUsage(ev);
     if (usage !== null) {
       this.facts.inputTokens = usage.prompt_tokens ?? null;
       this.facts.outputTokens = usage.completion_tokens ?? null;
-      if (this.stripUsage && ev.indexOf(kEmptyChoices) !== -1) return false;
+      if (this.stripUsage && ev.indexOf(kEmptyChoices) !== -1) return null;
     }
-    return true;
+    return ev;
   }
+}
+
+/** End (exclusive) of the last whole event in `buf`, or -1. */
+function lastEventEnd(buf: Buffer): number {
+  const lf = buf.lastIndexOf(kSep);
+  const crlf = buf.lastIndexOf(kCrlfSep);
+  return Math.max(lf === -1 ? -1 : lf + 2, crlf === -1 ? -1 : crlf + 4);
+}
+
+/** End (exclusive) of the first whole event from `from`, or -1. */
+function nextEventEnd(buf: Buffer, from: number): number {
+  const lf = buf.indexOf(kSep, from);
+  const crlf = buf.indexOf(kCrlfSep, from);
+  if (lf === -1) return crlf === -1 ? -1 : crlf + 4;
+  return crlf === -1 ? lf + 2 : Math.min(lf + 2, crlf + 4);
 }
 
 function countEvents(buf: Buffer): number {
   let n = 0;
-  let i = buf.indexOf(kSep);
-  while (i !== -1) {
-    n++;
-    i = buf.indexOf(kSep, i + 2);
-  }
+  for (let i = nextEventEnd(buf, 0); i !== -1; i = nextEventEnd(buf, i)) n++;
   return n;
 }
 

@@ -1,11 +1,8 @@
 /**
- * Trains an MLP by hand-written backpropagation with AdamW:
- * sigmoid outputs under binary cross-entropy against per-candidate
- * quality targets in [0, 1]. An optional auxiliary softmax head on the
- * last hidden layer learns to name the prompt's task (its benchmark):
- * labels are clean where quality scores are noisy 0/1 outcomes, so the
- * shared hidden layer learns task recognition faster. The auxiliary
- * head is dropped on export; only the quality path is served.
+ * Trains an MLP by hand-written backpropagation with AdamW: ReLU hidden
+ * layers, sigmoid outputs under binary cross-entropy against
+ * per-candidate quality targets in [0, 1] (multi-output regression of
+ * each candidate's expected score).
  */
 import type { DenseLayer } from './mlp.js';
 import { denseForward, sigmoid } from './mlp.js';
@@ -21,19 +18,15 @@ export interface MlpTrainOptions {
   readonly weightDecay: number;
   readonly batchSize: number;
   readonly seed: number;
-  /** Weight of the auxiliary task-label loss; 0 disables the head. */
-  readonly auxWeight: number;
 }
 
-/** Training inputs: row-major features and targets, optional labels. */
+/** Training inputs: row-major features [rows, dim], targets [rows, C]. */
 export interface MlpTrainData {
   readonly features: Float32Array;
   readonly rows: number;
   readonly dim: number;
   readonly targets: Float32Array;
   readonly candidates: number;
-  readonly labels: Int32Array | null;
-  readonly labelCount: number;
 }
 
 function initLayer(ni: number, no: number, random: () => number): DenseLayer {
@@ -55,10 +48,8 @@ export function trainMlp(
   const layers = sizes
     .slice(1)
     .map((no, l) => initLayer(sizes[l]!, no, random));
-  const useAux = opts.auxWeight > 0 && data.labels !== null;
-  const aux = initLayer(opts.hidden.at(-1) ?? data.dim, data.labelCount, random);
-  const adam = [...layers, aux].map((l) => new AdamLayer(l, opts));
-  const pass = new Pass(layers, aux, opts.batchSize);
+  const adam = layers.map((l) => new AdamLayer(l, opts));
+  const pass = new Pass(layers, opts.batchSize);
 
   const order = Array.from({ length: data.rows }, (_, i) => i);
   for (let epoch = 0; epoch < opts.epochs; epoch++) {
@@ -66,8 +57,8 @@ export function trainMlp(
     for (let start = 0; start < data.rows; start += opts.batchSize) {
       const batch = order.slice(start, start + opts.batchSize);
       pass.load(data, batch);
-      pass.forward(useAux);
-      pass.backward(data, batch, useAux ? opts.auxWeight : 0);
+      pass.forward();
+      pass.backward(data, batch);
       adam.forEach((a, i) => a.step(pass.grads[i]!));
     }
   }
@@ -79,25 +70,19 @@ class Pass {
   readonly grads: { w: Float32Array; b: Float32Array }[];
   private readonly acts: Float32Array[];
   private readonly deltas: Float32Array[];
-  private readonly auxOut: Float32Array;
-  private readonly auxDelta: Float32Array;
   private n = 0;
 
   constructor(
     private readonly layers: readonly DenseLayer[],
-    private readonly aux: DenseLayer,
     maxBatch: number,
   ) {
-    const all = [...layers, aux];
-    this.grads = all.map((l) => ({
+    this.grads = layers.map((l) => ({
       w: new Float32Array(l.weights.length),
       b: new Float32Array(l.outputs),
     }));
     const widths = [layers[0]!.inputs, ...layers.map((l) => l.outputs)];
     this.acts = widths.map((w) => new Float32Array(w * maxBatch));
     this.deltas = widths.map((w) => new Float32Array(w * maxBatch));
-    this.auxOut = new Float32Array(aux.outputs * maxBatch);
-    this.auxDelta = new Float32Array(aux.outputs * maxBatch);
   }
 
   load(data: MlpTrainData, batch: readonly number[]): void {
@@ -108,7 +93,7 @@ class Pass {
     });
   }
 
-  forward(useAux: boolean): void {
+  forward(): void {
     const last = this.layers.length - 1;
     this.layers.forEach((layer, l) => {
       const out = this.acts[l + 1]!;
@@ -118,10 +103,9 @@ class Pass {
         out[i] = l === last ? sigmoid(out[i]!) : Math.max(out[i]!, 0);
       }
     });
-    if (useAux) denseForward(this.aux, this.acts[last]!, this.n, this.auxOut);
   }
 
-  backward(data: MlpTrainData, batch: readonly number[], auxWeight: number) {
+  backward(data: MlpTrainData, batch: readonly number[]): void {
     const L = this.layers.length;
     const nc = data.candidates;
     const out = this.acts[L]!;
@@ -140,35 +124,12 @@ class Pass {
       accumulate(layer, below, this.deltas[l + 1]!, this.n, this.grads[l]!);
       if (l === 0) break;
       propagate(layer, this.deltas[l + 1]!, this.n, dBelow);
-      if (l === L - 1 && auxWeight > 0) this.addAux(data, batch, auxWeight);
       for (let i = 0; i < this.n * layer.inputs; i++) {
         if (below[i]! <= 0) dBelow[i] = 0;
       }
     }
   }
 
-  /** Softmax cross-entropy of the task head, added into the last hidden delta. */
-  private addAux(data: MlpTrainData, batch: readonly number[], weight: number) {
-    const k = this.aux.outputs;
-    const z = this.auxOut;
-    batch.forEach((r, b) => {
-      let max = -Infinity;
-      for (let j = 0; j < k; j++) max = Math.max(max, z[b * k + j]!);
-      let sum = 0;
-      for (let j = 0; j < k; j++) sum += Math.exp(z[b * k + j]! - max);
-      const label = data.labels![r]!;
-      for (let j = 0; j < k; j++) {
-        const p = Math.exp(z[b * k + j]! - max) / sum;
-        this.auxDelta[b * k + j] = ((p - (j === label ? 1 : 0)) * weight) / this.n;
-      }
-    });
-    const hidden = this.acts[this.layers.length - 1]!;
-    accumulate(this.aux, hidden, this.auxDelta, this.n, this.grads.at(-1)!);
-    const extra = new Float32Array(this.n * this.aux.inputs);
-    propagate(this.aux, this.auxDelta, this.n, extra);
-    const d = this.deltas[this.layers.length - 1]!;
-    for (let i = 0; i < extra.length; i++) d[i]! += extra[i]!;
-  }
 }
 
 /** grad.w = x^T . delta, grad.b = column sums of delta (sparse x). */

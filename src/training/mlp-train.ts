@@ -10,7 +10,7 @@ import type { MlpModel } from './mlp.js';
 import { mlpForward } from './mlp.js';
 import { mlpToOnnx } from './mlp-onnx.js';
 import { routerAiq } from './baselines.js';
-import { shrunkTargets, taskLabels } from './targets.js';
+import { shrunkTargets } from './targets.js';
 import type {
   FittedRouter,
   SelectionEntry,
@@ -21,11 +21,10 @@ import { complement, takeRows } from './train-context.js';
 /** Fixed network and optimiser settings. */
 export const kMlpOptions: Omit<MlpTrainOptions, 'seed'> = Object.freeze({
   hidden: [64],
-  epochs: 40,
-  learningRate: 3e-3,
+  epochs: 30,
+  learningRate: 5e-3,
   weightDecay: 1e-4,
-  batchSize: 32,
-  auxWeight: 1,
+  batchSize: 64,
 });
 
 /** Target shrinkage settings cross-validation chooses from. */
@@ -33,7 +32,6 @@ export const kMlpKeepGrid: readonly number[] = Object.freeze([0, 0.5]);
 
 function fit(ctx: TrainContext, idx: readonly number[], keep: number): MlpModel {
   const rows = idx.map((i) => ctx.rows[i]!);
-  const { labels, names } = taskLabels(rows);
   const layers = trainMlp(
     {
       features: takeRows(ctx.embedded, ctx.rank, idx),
@@ -41,8 +39,6 @@ function fit(ctx: TrainContext, idx: readonly number[], keep: number): MlpModel 
       dim: ctx.rank,
       targets: shrunkTargets(rows, ctx.candidates, keep),
       candidates: ctx.candidates,
-      labels,
-      labelCount: names.length,
     },
     { ...kMlpOptions, seed: ctx.seed },
   );

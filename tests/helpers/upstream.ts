@@ -30,6 +30,8 @@ export interface UpstreamBehaviour {
   stallAfterChunks?: number;
   /** Pad each stream chunk's content to about this many bytes. */
   chunkBytes?: number;
+  /** End events with CRLF pairs, as sse-starlette does. */
+  crlf?: boolean;
 }
 
 /** A request as the upstream saw it. */
@@ -133,6 +135,8 @@ async function answer(
     return;
   }
   res.writeHead(200, { 'content-type': 'text/event-stream' });
+  const sep = (ev: string) =>
+    b.crlf === true ? ev.replace(/\n\n$/, '\r\n\r\n') : ev;
   const n = b.chunks ?? 3;
   for (let i = 0; i < n; i++) {
     if (i > 0 && b.chunkIntervalMs) await sleep(b.chunkIntervalMs);
@@ -145,16 +149,18 @@ async function answer(
       );
       break;
     }
-    await send(res, chunk(model, i, i === n - 1, b.chunkBytes));
+    await send(res, sep(chunk(model, i, i === n - 1, b.chunkBytes)));
     rec.chunksSent++;
   }
   const so = body['stream_options'] as { include_usage?: boolean } | undefined;
   if (so?.include_usage === true) {
     res.write(
-      `data: ${JSON.stringify({ id: 'chatcmpl-up', object: 'chat.completion.chunk', created: 1700000000, model, choices: [], usage: { prompt_tokens: 5, completion_tokens: n, total_tokens: 5 + n } })}\n\n`,
+      sep(
+        `data: ${JSON.stringify({ id: 'chatcmpl-up', object: 'chat.completion.chunk', created: 1700000000, model, choices: [], usage: { prompt_tokens: 5, completion_tokens: n, total_tokens: 5 + n } })}\n\n`,
+      ),
     );
   }
-  if (b.omitDone !== true) res.write('data: [DONE]\n\n');
+  if (b.omitDone !== true) res.write(sep('data: [DONE]\n\n'));
   res.end();
 }
 
