@@ -58,6 +58,7 @@ function update(
     const gi = g[i]!;
     const mi = (m[i] = kBeta1 * m[i]! + (1 - kBeta1) * gi);
     const vi = (v[i] = kBeta2 * v[i]! + (1 - kBeta2) * gi * gi);
-    p[i] = p[i]! - lr * (mi / c1 / (Math.sqrt(vi / c2) + kEpsilon)) - decay * p[i]!;
+    p[i] =
+      p[i]! - lr * (mi / c1 / (Math.sqrt(vi / c2) + kEpsilon)) - decay * p[i]!;
   }
 }

@@ -36,7 +36,9 @@ export function bestSingle(singles: readonly { quality: number }[]): number {
 }
 
 /** Index of the cheapest single model. */
-export function cheapestSingle(singles: readonly { costUsd: number }[]): number {
+export function cheapestSingle(
+  singles: readonly { costUsd: number }[],
+): number {
   let best = 0;
   singles.forEach((s, i) => {
     if (s.costUsd < singles[best]!.costUsd) best = i;
@@ -66,7 +68,8 @@ export function oraclePolicy(rows: readonly RoutingRow[]): {
     let best = 0;
     for (let c = 1; c < r.scores.length; c++) {
       const better = r.scores[c]! > r.scores[best]!;
-      const tie = r.scores[c] === r.scores[best] && r.costs[c]! < r.costs[best]!;
+      const tie =
+        r.scores[c] === r.scores[best] && r.costs[c]! < r.costs[best]!;
       if (better || tie) best = c;
     }
     q += r.scores[best]!;

@@ -36,13 +36,26 @@ export async function runEval(cmd: EvalCommand): Promise<NamedReport> {
   // A different file set would give a different split: the "held-out"
   // rows could then include rows the router was trained on.
   if (ds.sha256 !== manifest.training.dataSha256) {
-    throw new Error('data files differ from the ones the router was trained on');
+    throw new Error(
+      'data files differ from the ones the router was trained on',
+    );
   }
   const { seed, heldOutFraction } = manifest.training;
-  const split = stratifiedSplit(ds.rows.map((r) => r.benchmark), heldOutFraction, seed);
-  const report = await evaluate(artifact, split.heldOut.map((i) => ds.rows[i]!), ds.sha256);
+  const split = stratifiedSplit(
+    ds.rows.map((r) => r.benchmark),
+    heldOutFraction,
+    seed,
+  );
+  const report = await evaluate(
+    artifact,
+    split.heldOut.map((i) => ds.rows[i]!),
+    ds.sha256,
+  );
 
-  writeFileSync(join(cmd.model, kEvalFile), `${JSON.stringify(report, null, 2)}\n`);
+  writeFileSync(
+    join(cmd.model, kEvalFile),
+    `${JSON.stringify(report, null, 2)}\n`,
+  );
   writeManifest(cmd.model, { ...manifest, evaluation: { ...report } });
   writeEvalMarkdown(dirname(cmd.model));
   return { name: manifest.name, strategy: manifest.strategy, report };

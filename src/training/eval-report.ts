@@ -7,7 +7,8 @@ import type { EvaluationReport } from './evaluate.js';
 
 const f3 = (x: number) => (Number.isFinite(x) ? x.toFixed(3) : 'n/a');
 const f4 = (x: number) => (Number.isFinite(x) ? x.toFixed(4) : 'n/a');
-const pct = (x: number) => (Number.isFinite(x) ? `${(x * 100).toFixed(1)}%` : 'n/a');
+const pct = (x: number) =>
+  Number.isFinite(x) ? `${(x * 100).toFixed(1)}%` : 'n/a';
 const signed = (x: number) => `${x >= 0 ? '+' : ''}${x.toFixed(4)}`;
 
 /** A router's name and strategy with its report. */
@@ -32,8 +33,12 @@ export function summaryText(r: NamedReport): string {
       ` random ${f4(e.random.quality)}; oracle ${f4(e.oracle.quality)}`,
     'cost weight -> quality, cost (USD/prompt):',
   ];
-  for (const p of e.curve.filter((_, i) => i % 6 === 0 || i === e.curve.length - 1)) {
-    lines.push(`  ${p.costWeight.toPrecision(3)} -> ${f4(p.quality)}, ${p.costUsd.toExponential(3)}`);
+  for (const p of e.curve.filter(
+    (_, i) => i % 6 === 0 || i === e.curve.length - 1,
+  )) {
+    lines.push(
+      `  ${p.costWeight.toPrecision(3)} -> ${f4(p.quality)}, ${p.costUsd.toExponential(3)}`,
+    );
   }
   for (const [b, s] of Object.entries(e.strongWeak ?? {})) {
     lines.push(

@@ -60,7 +60,9 @@ export interface EvaluationReport {
   readonly oracle: PolicyFigures;
   readonly aiq: { readonly router: number; readonly singleModels: number };
   readonly curve: readonly PolicyPoint[];
-  readonly perBenchmark: Readonly<Record<string, PolicyFigures & { rows: number }>>;
+  readonly perBenchmark: Readonly<
+    Record<string, PolicyFigures & { rows: number }>
+  >;
   readonly strongWeak: Readonly<Record<string, StrongWeakFigures>> | null;
 }
 
@@ -81,13 +83,16 @@ function strongWeak(
   strong: number,
 ): StrongWeakFigures {
   const weak = 1 - strong;
-  const pref = rows.map((_, i) => quality[i * 2 + strong]! - quality[i * 2 + weak]!);
+  const pref = rows.map(
+    (_, i) => quality[i * 2 + strong]! - quality[i * 2 + weak]!,
+  );
   const curve = strongWeakCurve(
     pref,
     rows.map((r) => r.scores[strong]!),
     rows.map((r) => r.scores[weak]!),
   );
-  const share = picks.reduce((a, p) => a + (p === strong ? 1 : 0), 0) / rows.length;
+  const share =
+    picks.reduce((a, p) => a + (p === strong ? 1 : 0), 0) / rows.length;
   const q = outcome(rows, picks).quality;
   const gap = curve.strongQuality - curve.weakQuality;
   return {
@@ -119,27 +124,44 @@ export async function evaluate(
   const singles = singleModels(rows, nc);
   const best = bestSingle(singles);
   const [lo, hi] = costRange(singles);
-  const { aiq: routerAiqValue, curve } = routerAiq(quality, rows, manifest.costs);
-  const zero = aiq(singles.map((s) => ({ cost: s.costUsd, quality: s.quality })), lo, hi);
+  const { aiq: routerAiqValue, curve } = routerAiq(
+    quality,
+    rows,
+    manifest.costs,
+  );
+  const zero = aiq(
+    singles.map((s) => ({ cost: s.costUsd, quality: s.quality })),
+    lo,
+    hi,
+  );
 
   const perBenchmark: Record<string, PolicyFigures & { rows: number }> = {};
   for (const b of [...new Set(rows.map((r) => r.benchmark))].sort()) {
     const idx = rows.flatMap((r, i) => (r.benchmark === b ? [i] : []));
-    const o = outcome(idx.map((i) => rows[i]!), idx.map((i) => picks[i]!));
+    const o = outcome(
+      idx.map((i) => rows[i]!),
+      idx.map((i) => picks[i]!),
+    );
     perBenchmark[b] = { rows: idx.length, ...o };
   }
 
   let sw: Record<string, StrongWeakFigures> | null = null;
   if (nc === 2) {
     // The strong model is the pricier one (relative cost 1).
-    const strong = manifest.costs.relative[0]! >= manifest.costs.relative[1]! ? 0 : 1;
+    const strong =
+      manifest.costs.relative[0]! >= manifest.costs.relative[1]! ? 0 : 1;
     sw = { all: strongWeak(quality, rows, picks, strong) };
     for (const b of Object.keys(perBenchmark)) {
       const idx = rows.flatMap((r, i) => (r.benchmark === b ? [i] : []));
       const q = new Float32Array(idx.length * 2);
       idx.forEach((r, i) => q.set(quality.subarray(r * 2, r * 2 + 2), i * 2));
       const sub = idx.map((i) => rows[i]!);
-      sw[b] = strongWeak(q, sub, Int32Array.from(idx, (i) => picks[i]!), strong);
+      sw[b] = strongWeak(
+        q,
+        sub,
+        Int32Array.from(idx, (i) => picks[i]!),
+        strong,
+      );
     }
   }
 

@@ -46,7 +46,8 @@ function neighbours(
   queries.forEach((q, i) => {
     fit.forEach((f, j) => {
       let s = 0;
-      for (let d = 0; d < rank; d++) s += emb[q * rank + d]! * emb[f * rank + d]!;
+      for (let d = 0; d < rank; d++)
+        s += emb[q * rank + d]! * emb[f * rank + d]!;
       row[j] = s;
     });
     topK(row, k, top);
@@ -72,7 +73,10 @@ function predict(
     let wsum = 0;
     const acc = new Float64Array(nc);
     for (let j = 0; j < k; j++) {
-      const w = Math.pow(Math.max(nb.sims[i * kmax + j]!, kKnnMinWeight), kKnnPower);
+      const w = Math.pow(
+        Math.max(nb.sims[i * kmax + j]!, kKnnMinWeight),
+        kKnnPower,
+      );
       const t = nb.idx[i * kmax + j]!;
       wsum += w;
       for (let c = 0; c < nc; c++) acc[c]! += w * targets[t * nc + c]!;
@@ -101,7 +105,8 @@ export function trainKnn(ctx: TrainContext): FittedRouter {
     const byKeep = new Map<number, Float32Array>();
     grid.forEach((h, g) => {
       let t = byKeep.get(h.keep);
-      if (t === undefined) byKeep.set(h.keep, (t = shrunkTargets(fitRows, nc, h.keep)));
+      if (t === undefined)
+        byKeep.set(h.keep, (t = shrunkTargets(fitRows, nc, h.keep)));
       predict(nb, kmax, h.k, t, nc, fold, oofs[g]!);
     });
   }

@@ -70,7 +70,8 @@ export function parseManifest(raw: unknown): RouterManifest | string {
   if (!isStrArray(cands) || cands.length < 2) return 'candidates';
   if (new Set(cands).size !== cands.length) return 'duplicate candidates';
 
-  const bad = checkCosts(raw.costs, cands.length) ?? checkFeaturizer(raw.featurizer);
+  const bad =
+    checkCosts(raw.costs, cands.length) ?? checkFeaturizer(raw.featurizer);
   if (bad !== null) return bad;
   if (!isNum(raw.defaultCostWeight) || raw.defaultCostWeight < 0) {
     return 'defaultCostWeight';

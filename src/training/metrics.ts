@@ -123,7 +123,7 @@ export function strongWeakCurve(
     strongSum += strong[i]!;
   }
   const points = [{ share: 0, quality: total / n }];
-  for (let i = 0; i < n; ) {
+  for (let i = 0; i < n;) {
     let j = i;
     while (j < n && preference[order[j]!] === preference[order[i]!]) {
       total += strong[order[j]!]! - weak[order[j]!]!;
@@ -132,7 +132,11 @@ export function strongWeakCurve(
     points.push({ share: j / n, quality: total / n });
     i = j;
   }
-  return { points, strongQuality: strongSum / n, weakQuality: points[0]!.quality };
+  return {
+    points,
+    strongQuality: strongSum / n,
+    weakQuality: points[0]!.quality,
+  };
 }
 
 /** PGR of each vertex: (q - q_weak) / (q_strong - q_weak). */

@@ -89,7 +89,10 @@ class Pass {
     this.n = batch.length;
     const x = this.acts[0]!;
     batch.forEach((r, b) => {
-      x.set(data.features.subarray(r * data.dim, (r + 1) * data.dim), b * data.dim);
+      x.set(
+        data.features.subarray(r * data.dim, (r + 1) * data.dim),
+        b * data.dim,
+      );
     });
   }
 
@@ -113,7 +116,8 @@ class Pass {
     // Sigmoid + cross-entropy: the logit gradient is prediction - target.
     batch.forEach((r, b) => {
       for (let c = 0; c < nc; c++) {
-        dOut[b * nc + c] = (out[b * nc + c]! - data.targets[r * nc + c]!) / this.n;
+        dOut[b * nc + c] =
+          (out[b * nc + c]! - data.targets[r * nc + c]!) / this.n;
       }
     });
 
@@ -129,7 +133,6 @@ class Pass {
       }
     }
   }
-
 }
 
 /** grad.w = x^T . delta, grad.b = column sums of delta (sparse x). */

@@ -30,7 +30,11 @@ export const kMlpOptions: Omit<MlpTrainOptions, 'seed'> = Object.freeze({
 /** Target shrinkage settings cross-validation chooses from. */
 export const kMlpKeepGrid: readonly number[] = Object.freeze([0, 0.5]);
 
-function fit(ctx: TrainContext, idx: readonly number[], keep: number): MlpModel {
+function fit(
+  ctx: TrainContext,
+  idx: readonly number[],
+  keep: number,
+): MlpModel {
   const rows = idx.map((i) => ctx.rows[i]!);
   const layers = trainMlp(
     {
@@ -62,8 +66,14 @@ export function trainMlpRouter(
   keepGrid.forEach((keep, g) => {
     for (const fold of ctx.folds) {
       const model = fit(ctx, complement(n, fold), keep);
-      const p = mlpForward(model, takeRows(ctx.features, ctx.dim, fold), fold.length);
-      fold.forEach((r, i) => oofs[g]!.set(p.subarray(i * nc, (i + 1) * nc), r * nc));
+      const p = mlpForward(
+        model,
+        takeRows(ctx.features, ctx.dim, fold),
+        fold.length,
+      );
+      fold.forEach((r, i) =>
+        oofs[g]!.set(p.subarray(i * nc, (i + 1) * nc), r * nc),
+      );
     }
   });
 

@@ -48,9 +48,14 @@ export function syntheticRows(n: number, seed: number): RoutingRow[] {
     const task = kTasks[i % kTasks.length]!;
     const word = kWords[Math.floor(random() * kWords.length)]!;
     const prompt = task.make(Math.floor(random() * 90), i, word);
-    const scores = Float64Array.from(task.scores, (p) => (random() < p ? 1 : 0));
+    const scores = Float64Array.from(task.scores, (p) =>
+      random() < p ? 1 : 0,
+    );
     const tokens = Math.ceil(prompt.length / 4);
-    const costs = Float64Array.from([9, 1, 3], (p) => p * 1e-6 * (tokens + 256));
+    const costs = Float64Array.from(
+      [9, 1, 3],
+      (p) => p * 1e-6 * (tokens + 256),
+    );
     return {
       id: `row-${i}`,
       prompt,

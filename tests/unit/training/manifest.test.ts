@@ -67,26 +67,41 @@ t.test('loads a written artifact with matching graph and table', async (t) => {
 
 const kCorruptions: [string, (dir: string) => void][] = [
   ['a missing graph', (d) => rmSync(join(d, 'model.onnx'))],
-  ['a manifest that is not JSON', (d) => writeFileSync(join(d, 'manifest.json'), '{')],
-  ['a tampered graph', (d) => {
-    const b = readFileSync(join(d, 'model.onnx'));
-    b.writeUInt8(b.readUInt8(b.length - 1) ^ 0xff, b.length - 1);
-    writeFileSync(join(d, 'model.onnx'), b);
-  }],
-  ['a truncated IDF table', (d) => {
-    const b = readFileSync(join(d, 'idf.f32'));
-    writeFileSync(join(d, 'idf.f32'), b.subarray(4));
-  }],
-  ['candidates that do not match the graph output', (d) => {
-    const file = join(d, 'manifest.json');
-    const m = JSON.parse(readFileSync(file, 'utf8')) as Record<string, unknown>;
-    const c = m.costs as Record<string, number[]>;
-    for (const k of ['perInputTokenUsd', 'perRequestUsd', 'relative']) {
-      c[k] = [...c[k]!, 0.5];
-    }
-    m.candidates = [...kCandidates, 'extra'];
-    writeFileSync(file, JSON.stringify(m));
-  }],
+  [
+    'a manifest that is not JSON',
+    (d) => writeFileSync(join(d, 'manifest.json'), '{'),
+  ],
+  [
+    'a tampered graph',
+    (d) => {
+      const b = readFileSync(join(d, 'model.onnx'));
+      b.writeUInt8(b.readUInt8(b.length - 1) ^ 0xff, b.length - 1);
+      writeFileSync(join(d, 'model.onnx'), b);
+    },
+  ],
+  [
+    'a truncated IDF table',
+    (d) => {
+      const b = readFileSync(join(d, 'idf.f32'));
+      writeFileSync(join(d, 'idf.f32'), b.subarray(4));
+    },
+  ],
+  [
+    'candidates that do not match the graph output',
+    (d) => {
+      const file = join(d, 'manifest.json');
+      const m = JSON.parse(readFileSync(file, 'utf8')) as Record<
+        string,
+        unknown
+      >;
+      const c = m.costs as Record<string, number[]>;
+      for (const k of ['perInputTokenUsd', 'perRequestUsd', 'relative']) {
+        c[k] = [...c[k]!, 0.5];
+      }
+      m.candidates = [...kCandidates, 'extra'];
+      writeFileSync(file, JSON.stringify(m));
+    },
+  ],
 ];
 
 for (const [what, corrupt] of kCorruptions) {

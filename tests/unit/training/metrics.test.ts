@@ -9,16 +9,19 @@ import {
 
 const close = (a: number, b: number) => Math.abs(a - b) < 1e-9;
 
-t.test('AIQ of two points is the mean of the segment joining them', async (t) => {
-  // (2, 0.4) is dominated by (1, 0.5): cheaper and better.
-  const pts = [
-    { cost: 1, quality: 0.5 },
-    { cost: 2, quality: 0.4 },
-    { cost: 3, quality: 0.9 },
-  ];
-  t.same(nonDecreasingHull(pts), [pts[0], pts[2]]);
-  t.ok(close(aiq(pts, 1, 3), 0.7));
-});
+t.test(
+  'AIQ of two points is the mean of the segment joining them',
+  async (t) => {
+    // (2, 0.4) is dominated by (1, 0.5): cheaper and better.
+    const pts = [
+      { cost: 1, quality: 0.5 },
+      { cost: 2, quality: 0.4 },
+      { cost: 3, quality: 0.9 },
+    ];
+    t.same(nonDecreasingHull(pts), [pts[0], pts[2]]);
+    t.ok(close(aiq(pts, 1, 3), 0.7));
+  },
+);
 
 t.test('AIQ follows the concave hull and stays flat past it', async (t) => {
   const pts = [

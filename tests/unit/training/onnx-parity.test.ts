@@ -34,12 +34,15 @@ t.test('MLP graph matches the TypeScript reference within 1e-4', async (t) => {
   }
 });
 
-t.test('trained routers rank the best candidate of each task first', async (t) => {
-  const knn = trainKnn(ctx);
-  const q = knn.forward(batches[1]!.x, 9);
-  // Rows cycle math, code, trivia: "big" (index 0) is best on math/code.
-  for (const row of [0, 1, 3, 4]) {
-    const scores = Array.from(q.subarray(row * 3, row * 3 + 3));
-    t.equal(scores.indexOf(Math.max(...scores)), 0, `row ${row}`);
-  }
-});
+t.test(
+  'trained routers rank the best candidate of each task first',
+  async (t) => {
+    const knn = trainKnn(ctx);
+    const q = knn.forward(batches[1]!.x, 9);
+    // Rows cycle math, code, trivia: "big" (index 0) is best on math/code.
+    for (const row of [0, 1, 3, 4]) {
+      const scores = Array.from(q.subarray(row * 3, row * 3 + 3));
+      t.equal(scores.indexOf(Math.max(...scores)), 0, `row ${row}`);
+    }
+  },
+);
