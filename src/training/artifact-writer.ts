@@ -8,6 +8,7 @@ import { join } from 'node:path';
 import type { RouterManifest } from './manifest.js';
 import {
   artifactVersion,
+  encodeFloat32,
   kIdfFile,
   kManifestFile,
   kModelFile,
@@ -16,14 +17,6 @@ import {
 
 /** The manifest fields the writer computes itself. */
 type Computed = 'schema' | 'version' | 'files' | 'createdAt' | 'evaluation';
-
-/** Little-endian float32 bytes of `v`. */
-export function encodeFloat32(v: Float32Array): Uint8Array {
-  const out = new Uint8Array(v.length * 4);
-  const view = new DataView(out.buffer);
-  for (let i = 0; i < v.length; i++) view.setFloat32(i * 4, v[i]!, true);
-  return out;
-}
 
 /** Write manifest.json (pretty-printed, stable field order). */
 export function writeManifest(dir: string, manifest: RouterManifest): void {

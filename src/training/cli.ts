@@ -69,13 +69,16 @@ export async function main(argv: readonly string[]): Promise<number> {
       budgetShare: num('budget', v.budget, 0.01, 10),
     });
     const o = m.training.oofAtDefault;
-    process.stdout.write(
-      `trained ${m.name} (${m.strategy}) version ${m.version} in ${m.training.seconds}s\n` +
-        `params ${JSON.stringify(m.params)}\n` +
-        `default cost weight ${m.defaultCostWeight.toPrecision(4)}: out-of-fold quality` +
-        ` ${o.quality.toFixed(4)} vs best single ${o.bestSingleQuality.toFixed(4)},` +
-        ` cost ${((o.costUsd / o.bestSingleCostUsd) * 100).toFixed(1)}% of it\n`,
-    );
+    const share = (o.costUsd / o.bestSingleCostUsd) * 100;
+    const lines = [
+      `trained ${m.name} (${m.strategy}) version ${m.version}`,
+      `in ${m.training.seconds}s; params ${JSON.stringify(m.params)}`,
+      `default cost weight ${m.defaultCostWeight.toPrecision(4)}:`,
+      `out-of-fold quality ${o.quality.toFixed(4)}`,
+      `vs best single ${o.bestSingleQuality.toFixed(4)},`,
+      `cost ${share.toFixed(1)}% of it`,
+    ];
+    process.stdout.write(`${lines.join(' ')}\n`);
     return 0;
   }
   if (command === 'eval' && v.model !== undefined && data.length > 0) {

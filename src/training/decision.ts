@@ -2,11 +2,13 @@
  * The routing decision shared by training, evaluation and serving:
  * utility = predicted quality - cost weight x relative cost, argmax wins.
  *
- * Relative costs come from the manifest (`costs.relative`): each
- * candidate's mean estimated USD cost per prompt over the training rows,
- * divided by the priciest candidate's, so the priciest costs 1. A cost
- * weight w therefore reads "give up w quality points (0..1 scale) to
- * avoid the priciest model's cost", whatever the currency, the prompt
+ * Relative cost (costs.ts) is a candidate's estimated USD cost for this
+ * prompt divided by the priciest candidate's mean cost per training
+ * prompt: about 1 for the priciest model on an average prompt, scaled
+ * by prompt length (`requestCosts`), or the flat per-candidate mean
+ * (`manifest.costs.relative`) when the prompt length is not at hand. A
+ * cost weight w reads "give up w quality points (0..1 scale) to avoid
+ * one average priciest-model call", whatever the currency, the prompt
  * mix or the router kind; one weight means the same for kNN and MLP.
  */
 

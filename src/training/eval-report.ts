@@ -24,9 +24,12 @@ export function summaryText(r: NamedReport): string {
   const best = e.singles.find((s) => s.model === e.bestSingle)!;
   const lines = [
     `router ${r.name} (${r.strategy}), ${e.rows} held-out prompts`,
-    `default cost weight ${f4(e.defaultCostWeight)}: quality ${f4(e.atDefault.quality)}` +
-      ` (${signed(e.atDefault.qualityGainOverBest)} vs best single),` +
-      ` cost ${pct(e.atDefault.costShareOfBest)} of best single`,
+    [
+      `default cost weight ${f4(e.defaultCostWeight)}:`,
+      `quality ${f4(e.atDefault.quality)}`,
+      `(${signed(e.atDefault.qualityGainOverBest)} vs best single),`,
+      `cost ${pct(e.atDefault.costShareOfBest)} of best single`,
+    ].join(' '),
     `AIQ ${f4(e.aiq.router)} (single-model hull ${f4(e.aiq.singleModels)})`,
     `best single ${e.bestSingle} ${f4(best.quality)}; cheapest ${e.cheapest}` +
       ` ${f4(e.singles.find((s) => s.model === e.cheapest)!.quality)};` +
@@ -37,7 +40,8 @@ export function summaryText(r: NamedReport): string {
     (_, i) => i % 6 === 0 || i === e.curve.length - 1,
   )) {
     lines.push(
-      `  ${p.costWeight.toPrecision(3)} -> ${f4(p.quality)}, ${p.costUsd.toExponential(3)}`,
+      `  ${p.costWeight.toPrecision(3)} -> ${f4(p.quality)},` +
+        ` ${p.costUsd.toExponential(3)}`,
     );
   }
   for (const [b, s] of Object.entries(e.strongWeak ?? {})) {
@@ -50,6 +54,82 @@ export function summaryText(r: NamedReport): string {
   return `${lines.join('\n')}\n`;
 }
 
+/** One markdown table row. */
+function row(cells: readonly (string | number)[]): string {
+  return `| ${cells.join(' | ')} |`;
+}
+
+function multiModelTable(reports: readonly NamedReport[]): string[] {
+  const out = [
+    row([
+      'router',
+      'prompts',
+      'cost weight',
+      'quality',
+      'vs best single',
+      'cost vs best single',
+      'AIQ',
+      'single-model AIQ',
+      'best single',
+      'random',
+      'oracle',
+    ]),
+    row(['---', ...Array<string>(10).fill('--:')]),
+  ];
+  for (const { name, report: e } of reports) {
+    const best = e.singles.find((s) => s.model === e.bestSingle)!;
+    out.push(
+      row([
+        name,
+        e.rows,
+        f4(e.defaultCostWeight),
+        f4(e.atDefault.quality),
+        signed(e.atDefault.qualityGainOverBest),
+        pct(e.atDefault.costShareOfBest),
+        f4(e.aiq.router),
+        f4(e.aiq.singleModels),
+        f4(best.quality),
+        f4(e.random.quality),
+        f4(e.oracle.quality),
+      ]),
+    );
+  }
+  return out;
+}
+
+function strongWeakTable(reports: readonly NamedReport[]): string[] {
+  const out = [
+    row([
+      'router',
+      'subset',
+      'prompts',
+      'APGR',
+      'CPT(50%)',
+      'CPT(80%)',
+      'strong calls at default',
+      'PGR at default',
+    ]),
+    row(['---', '---', ...Array<string>(6).fill('--:')]),
+  ];
+  for (const { name, report: e } of reports) {
+    for (const [b, s] of Object.entries(e.strongWeak ?? {})) {
+      out.push(
+        row([
+          name,
+          b,
+          s.rows,
+          f4(s.apgr),
+          pct(s.cpt50),
+          pct(s.cpt80),
+          pct(s.strongShareAtDefault),
+          f3(s.pgrAtDefault),
+        ]),
+      );
+    }
+  }
+  return out;
+}
+
 /** The markdown of models/EVAL.md for all evaluated routers. */
 export function evalMarkdown(reports: readonly NamedReport[]): string {
   const multi = reports.filter((r) => r.report.strongWeak === null);
@@ -59,39 +139,10 @@ export function evalMarkdown(reports: readonly NamedReport[]): string {
     '',
     'Held-out split: 20% of each benchmark, seed in each manifest.',
     'Quality = mean score of the chosen model; cost = mean `costs_est`',
-    '(USD per prompt); AIQ per the data README (docs/routing.md).',
+    '(USD per prompt); AIQ, APGR and CPT as defined in docs/routing.md.',
     '',
   ];
-  if (multi.length > 0) {
-    out.push(
-      '| router | prompts | cost weight | quality | vs best single | cost vs best | AIQ | single-model AIQ | best single | random | oracle |',
-      '| --- | --: | --: | --: | --: | --: | --: | --: | --: | --: | --: |',
-    );
-    for (const { name, report: e } of multi) {
-      const best = e.singles.find((s) => s.model === e.bestSingle)!;
-      out.push(
-        `| ${name} | ${e.rows} | ${f4(e.defaultCostWeight)} | ${f4(e.atDefault.quality)} |` +
-          ` ${signed(e.atDefault.qualityGainOverBest)} | ${pct(e.atDefault.costShareOfBest)} |` +
-          ` ${f4(e.aiq.router)} | ${f4(e.aiq.singleModels)} | ${f4(best.quality)} |` +
-          ` ${f4(e.random.quality)} | ${f4(e.oracle.quality)} |`,
-      );
-    }
-    out.push('');
-  }
-  if (sw.length > 0) {
-    out.push(
-      '| router | subset | prompts | APGR | CPT(50%) | CPT(80%) | strong calls at default | PGR at default |',
-      '| --- | --- | --: | --: | --: | --: | --: | --: |',
-    );
-    for (const { name, report: e } of sw) {
-      for (const [b, s] of Object.entries(e.strongWeak ?? {})) {
-        out.push(
-          `| ${name} | ${b} | ${s.rows} | ${f4(s.apgr)} | ${pct(s.cpt50)} |` +
-            ` ${pct(s.cpt80)} | ${pct(s.strongShareAtDefault)} | ${f3(s.pgrAtDefault)} |`,
-        );
-      }
-    }
-    out.push('');
-  }
+  if (multi.length > 0) out.push(...multiModelTable(multi), '');
+  if (sw.length > 0) out.push(...strongWeakTable(sw), '');
   return out.join('\n');
 }

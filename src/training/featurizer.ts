@@ -15,18 +15,20 @@ import { TextScanner } from './text-scan.js';
 import type { ScanParams, TermCounts } from './text-scan.js';
 import { kTaskFeatureCount, taskFeatures } from './task-features.js';
 
+/** Output layout version: bumped whenever equal params give new output. */
+export const kFeaturizerKind = 'hashed-tfidf-task-v2';
+
 /** Featurizer parameters, stored verbatim in the router manifest. */
 export interface FeaturizerParams extends ScanParams {
-  /** Layout version: bump when the output for equal params changes. */
-  readonly kind: 'hashed-tfidf-task-v1';
+  readonly kind: typeof kFeaturizerKind;
   readonly wordWeight: number;
   readonly charWeight: number;
   readonly taskWeight: number;
 }
 
-/** Defaults chosen on the validation split (docs/routing.md). */
+/** Defaults chosen by cross-validation on the training part. */
 export const kDefaultFeaturizerParams: FeaturizerParams = Object.freeze({
-  kind: 'hashed-tfidf-task-v1',
+  kind: kFeaturizerKind,
   wordDim: 1024,
   charDim: 1024,
   wordBigrams: true,
@@ -84,7 +86,8 @@ export class Featurizer {
 
     const { wordDim, charDim } = this.params;
     const task = wordDim + charDim;
-    taskFeatures(text, v, task);
+    const { headChars, tailChars } = this.params;
+    taskFeatures(text, v, task, headChars, tailChars);
     scaleBlock(v, 0, wordDim, this.params.wordWeight);
     scaleBlock(v, wordDim, task, this.params.charWeight);
     scaleBlock(v, task, this.dim, this.params.taskWeight);

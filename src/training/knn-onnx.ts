@@ -2,8 +2,9 @@
  * Exports a kNN router as ONNX: features [batch, dim] -> quality
  * [batch, C]. Steps: project onto the stored subspace (MatMul with
  * [dim, rank]), L2-normalise (LpNormalization), cosine similarity against
- * the stored unit embeddings (MatMul with [rank, rows]), TopK, weights max(sim, eps)^power, gather the neighbours'
- * target rows and take their weighted mean.
+ * the stored unit embeddings (MatMul with [rank, rows]), TopK, weights
+ * max(sim, eps)^power, gather the neighbours' target rows and take
+ * their weighted mean. Spec: https://onnx.ai/onnx/operators/
  */
 import type { KnnModel } from './knn.js';
 import { kKnnMinWeight } from './knn.js';

@@ -3,6 +3,7 @@
  * names the first field that is wrong. Hand-written so the serving
  * worker needs no schema library; checks types and cross-field lengths.
  */
+import { kFeaturizerKind } from './featurizer.js';
 import type { RouterManifest } from './manifest.js';
 
 type Obj = Record<string, unknown>;
@@ -32,7 +33,7 @@ function isPow2(v: unknown): boolean {
 }
 
 function checkFeaturizer(f: unknown): string | null {
-  if (!isObj(f) || f.kind !== 'hashed-tfidf-task-v1') {
+  if (!isObj(f) || f.kind !== kFeaturizerKind) {
     return 'featurizer.kind';
   }
   if (!isPow2(f.wordDim) || !isPow2(f.charDim)) return 'featurizer dims';

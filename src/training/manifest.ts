@@ -97,6 +97,14 @@ export function artifactVersion(
   return h.update(idf).digest('hex').slice(0, 16);
 }
 
+/** Little-endian float32 bytes of `v` (IDF table, ONNX raw data). */
+export function encodeFloat32(v: Float32Array): Uint8Array {
+  const out = new Uint8Array(v.length * 4);
+  const view = new DataView(out.buffer);
+  for (let i = 0; i < v.length; i++) view.setFloat32(i * 4, v[i]!, true);
+  return out;
+}
+
 /** IDF bytes as float32 (copied so the view is aligned). */
 export function decodeIdf(bytes: Uint8Array): Float32Array {
   const out = new Float32Array(bytes.length / 4);

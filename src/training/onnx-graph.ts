@@ -6,6 +6,7 @@
  * onnxruntime. Spec: https://onnx.ai/onnx/operators/
  */
 import onnxProto from 'onnx-proto';
+import { encodeFloat32 } from './manifest.js';
 
 const { onnx } = onnxProto;
 
@@ -26,14 +27,11 @@ export function floatTensor(
   if (dims.reduce((a, b) => a * b, 1) !== data.length) {
     throw new RangeError(`tensor ${name}: dims do not match data`);
   }
-  const bytes = new Uint8Array(data.length * 4);
-  const view = new DataView(bytes.buffer);
-  for (let i = 0; i < data.length; i++) view.setFloat32(i * 4, data[i]!, true);
   return onnx.TensorProto.create({
     name,
     dims: [...dims],
     dataType: onnx.TensorProto.DataType.FLOAT,
-    rawData: bytes,
+    rawData: encodeFloat32(data),
   });
 }
 

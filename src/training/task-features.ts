@@ -83,15 +83,26 @@ function isChoiceAt(text: string, i: number): boolean {
   return next === 46 || next === 41 || next === 58;
 }
 
-/** Fill `out[at .. at + kTaskFeatureCount)` from `text`. */
+/**
+ * Fill `out[at .. at + kTaskFeatureCount)` from `text`. Past
+ * `head + tail` characters only the head and tail are read (as by the
+ * n-gram scan), so a huge prompt costs no more than a long one; the
+ * length buckets still see the full length.
+ */
 export function taskFeatures(
-  text: string,
+  full: string,
   out: Float32Array,
   at: number,
+  head: number,
+  tail: number,
 ): void {
   out.fill(0, at, at + kTaskFeatureCount);
+  lengthBuckets(full.length, out, at);
+  const text =
+    full.length <= head + tail
+      ? full
+      : `${full.slice(0, head)}\n${full.slice(full.length - tail)}`;
   const n = text.length;
-  lengthBuckets(n, out, at);
   if (n === 0) return;
 
   let lines = 0;
