@@ -69,38 +69,30 @@ const random: RoutingStrategy = {
   },
 };
 
-const leastBusy: RoutingStrategy = {
-  name: 'least-busy',
-  select: (input: RoutingInput) =>
-    lbDecision(
-      'least-busy',
-      input,
-      minBy(input.healthy, (d) => d.inFlight),
-      'fewest_in_flight',
-    ),
-};
+/** A strategy that picks the healthy deployment minimising `key`. */
+function lowest(
+  name: string,
+  reason: string,
+  key: (d: Deployment) => number,
+): RoutingStrategy {
+  return {
+    name,
+    select: (input: RoutingInput) =>
+      lbDecision(name, input, minBy(input.healthy, key), reason),
+  };
+}
 
-const latencyBased: RoutingStrategy = {
-  name: 'latency-based-routing',
-  select: (input: RoutingInput) =>
-    lbDecision(
-      'latency-based-routing',
-      input,
-      minBy(input.healthy, (d) => d.latencyEwmaMs),
-      'lowest_latency',
-    ),
-};
-
-const usageBased: RoutingStrategy = {
-  name: 'usage-based-routing',
-  select: (input: RoutingInput) =>
-    lbDecision(
-      'usage-based-routing',
-      input,
-      minBy(input.healthy, (d) => d.minuteCount / (d.config.rpm ?? 1e9)),
-      'lowest_usage',
-    ),
-};
+const leastBusy = lowest('least-busy', 'fewest_in_flight', (d) => d.inFlight);
+const latencyBased = lowest(
+  'latency-based-routing',
+  'lowest_latency',
+  (d) => d.latencyEwmaMs,
+);
+const usageBased = lowest(
+  'usage-based-routing',
+  'lowest_usage',
+  (d) => d.minuteCount / (d.config.rpm ?? 1e9),
+);
 
 /** Load-balancing strategies by their LiteLLM names. */
 export const kLoadBalancers: ReadonlyMap<string, RoutingStrategy> = new Map([
