@@ -49,7 +49,10 @@ export async function setupStore(input: StoreSetupInput): Promise<StoreSetup> {
     logText: rq.logText,
     hooks: tracing === null ? {} : { onBatchWritten: dbSpanHook(tracing) },
   });
-  const keys = new KeyCache(store, { refreshIntervalMs: rq.keyRefreshMs });
+  const keys = new KeyCache(store, {
+    refreshIntervalMs: rq.keyRefreshMs,
+    usageSyncMs: rq.keyUsageSyncMs,
+  });
   // Registered before anything can fail, so the worker or pool is closed.
   input.components.push({
     name: 'store',

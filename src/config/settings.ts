@@ -130,6 +130,7 @@ export function readRouteiqSettings(
     logLevel: overrides.logLevel ?? logLevel ?? 'info',
     logText: r.bool('log_text') ?? false,
     keyRefreshMs: r.num('key_refresh_ms', { min: 10, int: true }) ?? 30_000,
+    keyUsageSyncMs: r.num('key_usage_sync_ms', { min: 10, int: true }) ?? 1000,
     logQueueCapacity: readQueueCapacity(r),
     metrics: {
       token: metrics.str('token'),

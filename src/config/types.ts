@@ -89,6 +89,8 @@ export interface RouteiqSettings {
   readonly logText: boolean;
   /** How often each replica reloads virtual keys and spend (ms). */
   readonly keyRefreshMs: number;
+  /** How often rpm/tpm counts are exchanged with other replicas. */
+  readonly keyUsageSyncMs: number;
   /** Request-log rows that may wait for the database before drops. */
   readonly logQueueCapacity: number;
   readonly metrics: MetricsSettings;

@@ -4,7 +4,8 @@
  * `refreshIntervalMs` (replicas converge within one interval) and updated
  * at once by local creates and deletes. A key not held locally is looked
  * up in the database once; misses are remembered briefly, and a lookup
- * that fails rejects the key: authentication fails closed.
+ * that fails rejects the key: authentication fails closed. Rate-limit
+ * counts are exchanged with the other replicas every `usageSyncMs`.
  *
  * Invariants: `#byHash` and `#byId` hold the same entries; a listing that
  * overlapped a local create/delete is discarded, never applied.
@@ -13,6 +14,8 @@ import type { GatewayError } from '../errors.js';
 import type { Store, VirtualKeyRecord } from './types.js';
 import { generateKey, keyDigest, sameDigest } from './key-material.js';
 import { KeyLimiter } from './key-limits.js';
+import type { KeyUsageNow } from './key-limits.js';
+import { KeyUsageSync } from './key-usage-sync.js';
 import { BurstCounter } from './burst-counter.js';
 import { errorCode } from './error-code.js';
 import { getLogger } from '../telemetry/logger.js';
@@ -28,6 +31,10 @@ export interface KeyCacheOptions {
   readonly negativeMax?: number;
   /** Most database lookups at once; beyond, keys are rejected [32]. */
   readonly maxLookups?: number;
+  /** Exchange rpm/tpm counts with other replicas this often [1,000]. */
+  readonly usageSyncMs?: number;
+  /** This process's id in the shared counts [a random UUID]. */
+  readonly replicaId?: string;
   /** Clock, epoch ms; tests pass their own. */
   readonly now?: () => number;
 }
@@ -58,8 +65,9 @@ const kRefreshAttempts = 3;
 /** In-memory view of the store's keys, with admission helpers. */
 export class KeyCache {
   readonly #store: Store;
-  readonly #opts: Required<KeyCacheOptions>;
+  readonly #opts: Required<Omit<KeyCacheOptions, 'replicaId'>>;
   readonly #limiter = new KeyLimiter();
+  readonly #usage: KeyUsageSync;
   readonly #log: Logger;
   readonly #lookupFailures: BurstCounter;
   #byHash = new Map<string, Entry>();
@@ -78,9 +86,18 @@ export class KeyCache {
       negativeTtlMs: opts.negativeTtlMs ?? 5000,
       negativeMax: opts.negativeMax ?? 10_000,
       maxLookups: opts.maxLookups ?? 32,
+      usageSyncMs: opts.usageSyncMs ?? 1000,
       now: opts.now ?? Date.now,
     };
     this.#log = getLogger('key-cache');
+    this.#usage = new KeyUsageSync({
+      store,
+      limiter: this.#limiter,
+      intervalMs: this.#opts.usageSyncMs,
+      replicaId: opts.replicaId,
+      now: this.#opts.now,
+      wanted: () => this.#anyRateLimits(),
+    });
     this.#lookupFailures = new BurstCounter(5000, (failed, codes) =>
       this.#log.warn({ failed, codes }, 'key lookups failed; keys rejected'),
     );
@@ -98,13 +115,25 @@ export class KeyCache {
       this.#opts.refreshIntervalMs,
     );
     this.#timer.unref();
+    this.#usage.start();
     return this.#refreshQuietly();
   }
 
-  /** Stop the periodic refresh. */
+  /** Stop the periodic refresh and usage exchange. */
   stop(): void {
     if (this.#timer !== null) clearInterval(this.#timer);
     this.#timer = null;
+    this.#usage.stop();
+  }
+
+  /** Exchange rate-limit counts with the other replicas now. */
+  syncUsage(): Promise<void> {
+    return this.#usage.sync();
+  }
+
+  /** Requests and tokens of the last minute on every replica known. */
+  usageOf(keyId: string): KeyUsageNow {
+    return this.#limiter.usage(keyId, this.#opts.now());
   }
 
   /** The record of a valid, unexpired key, or null. Never throws. */
@@ -133,8 +162,8 @@ export class KeyCache {
   }
 
   /**
-   * Spend as of the last refresh plus what this replica added since.
-   * Rows still queued at a refresh are missed until the next one.
+   * Spend as of the last refresh plus what this replica added that the
+   * refresh could not have seen (rows queued, or written meanwhile).
    */
   spendOf(keyId: string): number {
     const stored = this.#byId.get(keyId)?.record.spend ?? 0;
@@ -187,12 +216,13 @@ export class KeyCache {
   async #reload(): Promise<void> {
     for (let i = 0; i < kRefreshAttempts; i += 1) {
       const seen = this.#mutations;
+      this.#store.beginSpendWindow();
       const records = await this.#store.listKeys();
       // A local create or delete landed meanwhile: this listing may
       // predate it, so it is read again rather than applied.
       if (seen !== this.#mutations) continue;
 
-      this.#replace(records);
+      this.#replace(records, this.#store.unsettledSpend());
       return;
     }
   }
@@ -208,10 +238,21 @@ export class KeyCache {
     }
   }
 
-  #replace(records: readonly VirtualKeyRecord[]): void {
+  #anyRateLimits(): boolean {
+    for (const { record } of this.#byId.values()) {
+      if (record.rpmLimit !== null || record.tpmLimit !== null) return true;
+    }
+    return false;
+  }
+
+  #replace(
+    records: readonly VirtualKeyRecord[],
+    unsettled: Map<string, number>,
+  ): void {
     this.#byHash = new Map();
     this.#byId = new Map();
-    this.#localSpend = new Map();
+    // Not yet in what was read: kept, so a refresh never forgets spend.
+    this.#localSpend = unsettled;
     for (const record of records) this.#put(record);
     this.#limiter.retain(new Set(this.#byId.keys()));
   }

@@ -1,8 +1,9 @@
 /**
  * Per-key admission: allowed models, budget, requests and tokens per
- * minute, all in memory. Limits are per replica; N replicas admit up to
- * N times a limit between refreshes.
- * TODO(#3): share rpm/tpm counts across replicas if exact limits matter.
+ * minute, decided in memory. Each key has this replica's own windows and
+ * the other replicas' counts as last read from the store (`KeyUsageSync`),
+ * so N replicas together admit a limit, not N times it; the overshoot is
+ * bounded by what the others admit within one sync interval.
  */
 import {
   BudgetExceededError,
@@ -10,14 +11,40 @@ import {
   RateLimitedError,
 } from '../errors.js';
 import type { GatewayError } from '../errors.js';
-import type { VirtualKeyRecord } from './types.js';
+import type { KeyMinuteUsage, VirtualKeyRecord } from './types.js';
 import { SlidingWindow } from './sliding-window.js';
+import type { WindowCounts } from './sliding-window.js';
 
-const kMinuteMs = 60_000;
+/** The rate-limit window: one minute, aligned to the epoch. */
+export const kMinuteMs = 60_000;
 
-interface KeyWindows {
+/** What a key has used in the last minute, on every replica known. */
+export interface KeyUsageNow {
+  readonly requests: number;
+  readonly tokens: number;
+}
+
+interface Pair {
   readonly requests: SlidingWindow;
   readonly tokens: SlidingWindow;
+}
+
+interface KeyWindows {
+  /** Counted here. */
+  readonly own: Pair;
+  /** Counted by the other replicas, as of the last sync. */
+  readonly others: Pair;
+}
+
+function pair(): Pair {
+  return {
+    requests: new SlidingWindow(kMinuteMs),
+    tokens: new SlidingWindow(kMinuteMs),
+  };
+}
+
+function total(w: KeyWindows, which: keyof Pair, now: number): number {
+  return w.own[which].total(now) + w.others[which].total(now);
 }
 
 /** rpm/tpm windows per key id, plus the model and budget rules. */
@@ -43,22 +70,80 @@ export class KeyLimiter {
     }
 
     const w = this.#windowsOf(rec.keyId);
-    if (rec.rpmLimit !== null && w.requests.total(now) + 1 > rec.rpmLimit) {
-      return this.#limited(w.requests, now, 'rpm');
+    if (rec.rpmLimit !== null && total(w, 'requests', now) + 1 > rec.rpmLimit) {
+      return this.#limited(w.own.requests, now, 'rpm');
     }
     // Tokens are known only after a request, so tpm stops the next one.
-    if (rec.tpmLimit !== null && w.tokens.total(now) >= rec.tpmLimit) {
-      return this.#limited(w.tokens, now, 'tpm');
+    if (rec.tpmLimit !== null && total(w, 'tokens', now) >= rec.tpmLimit) {
+      return this.#limited(w.own.tokens, now, 'tpm');
     }
 
-    w.requests.add(1, now);
+    w.own.requests.add(1, now);
     return null;
   }
 
   /** Count tokens a finished request used. */
   addTokens(keyId: string, tokens: number, now: number): void {
     if (!Number.isFinite(tokens) || tokens <= 0) return;
-    this.#windowsOf(keyId).tokens.add(tokens, now);
+    this.#windowsOf(keyId).own.tokens.add(tokens, now);
+  }
+
+  /** Requests and tokens of the last minute, all replicas known. */
+  usage(keyId: string, now: number): KeyUsageNow {
+    const w = this.#windows.get(keyId);
+    if (w === undefined) return { requests: 0, tokens: 0 };
+    return {
+      requests: total(w, 'requests', now),
+      tokens: total(w, 'tokens', now),
+    };
+  }
+
+  /** This replica's counts per key and minute (current and previous). */
+  ownUsage(now: number): KeyMinuteUsage[] {
+    const out: KeyMinuteUsage[] = [];
+    for (const [keyId, w] of this.#windows) {
+      const r = w.own.requests.counts(now);
+      const t = w.own.tokens.counts(now);
+      const minutes: [number, number, number][] = [
+        [r.start, r.current, t.current],
+        [r.start - kMinuteMs, r.previous, t.previous],
+      ];
+      for (const [minute, requests, tokens] of minutes) {
+        if (requests > 0 || tokens > 0) {
+          out.push({ keyId, minute, requests, tokens });
+        }
+      }
+    }
+    return out;
+  }
+
+  /**
+   * Replace every key's other-replica counts with `rows` (keys absent
+   * from them used nothing elsewhere), read as of `now`.
+   */
+  setOthers(rows: readonly KeyMinuteUsage[], now: number): void {
+    const start = now - (now % kMinuteMs);
+    const byKey = new Map<string, { r: WindowCounts; t: WindowCounts }>();
+    const empty = (): WindowCounts => ({ start, current: 0, previous: 0 });
+    for (const row of rows) {
+      const slot = row.minute === start ? 'current' : 'previous';
+      if (row.minute !== start && row.minute !== start - kMinuteMs) continue;
+      const c = byKey.get(row.keyId) ?? { r: empty(), t: empty() };
+      c.r = { ...c.r, [slot]: c.r[slot] + row.requests };
+      c.t = { ...c.t, [slot]: c.t[slot] + row.tokens };
+      byKey.set(row.keyId, c);
+    }
+    for (const [keyId, w] of this.#windows) {
+      const c = byKey.get(keyId);
+      w.others.requests.replace(c?.r ?? empty());
+      w.others.tokens.replace(c?.t ?? empty());
+    }
+    for (const [keyId, c] of byKey) {
+      if (this.#windows.has(keyId)) continue;
+      const w = this.#windowsOf(keyId);
+      w.others.requests.replace(c.r);
+      w.others.tokens.replace(c.t);
+    }
   }
 
   /** Forget every key not in `keep` (deleted keys). */
@@ -71,10 +156,7 @@ export class KeyLimiter {
   #windowsOf(keyId: string): KeyWindows {
     let w = this.#windows.get(keyId);
     if (w === undefined) {
-      w = {
-        requests: new SlidingWindow(kMinuteMs),
-        tokens: new SlidingWindow(kMinuteMs),
-      };
+      w = { own: pair(), others: pair() };
       this.#windows.set(keyId, w);
     }
     return w;

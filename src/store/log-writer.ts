@@ -55,6 +55,16 @@ function withoutText(row: RequestLogRow): RequestLogRow {
   return { ...row, promptText: null, completionText: null };
 }
 
+function addSpend(
+  into: Map<string, number>,
+  rows: readonly RequestLogRow[],
+): void {
+  for (const { keyId, costUsd } of rows) {
+    if (keyId === null || costUsd === null || !(costUsd > 0)) continue;
+    into.set(keyId, (into.get(keyId) ?? 0) + costUsd);
+  }
+}
+
 /** Queue, batcher and counters in front of one `BatchSink`. */
 export class LogWriter {
   readonly #sink: BatchSink;
@@ -74,6 +84,7 @@ export class LogWriter {
   #closed = false;
   #closing: Promise<void> | null = null;
   #stopped = false;
+  #writtenSpend = new Map<string, number>();
 
   constructor(sink: BatchSink, opts: LogWriterOptions) {
     this.#sink = sink;
@@ -103,6 +114,18 @@ export class LogWriter {
       dropped: this.#dropped,
       queued: this.#queue.size,
     };
+  }
+
+  /** Count the spend of rows written from now on, afresh. */
+  beginSpendWindow(): void {
+    this.#writtenSpend = new Map();
+  }
+
+  /** Spend per key of queued rows and of rows written in the window. */
+  unsettledSpend(): Map<string, number> {
+    const out = new Map(this.#writtenSpend);
+    addSpend(out, this.#queue.peek(this.#queue.size));
+    return out;
   }
 
   /** Write now; resolve when rows queued so far are done or at deadline. */
@@ -209,7 +232,7 @@ export class LogWriter {
     const rows = this.#queue.peek(this.#opts.batchSize);
     const result = await this.#attempt(rows);
     if (result === 'retry') return this.#fail();
-    if (result === 'ok') return this.#commit(rows.length);
+    if (result === 'ok') return this.#commit(rows);
 
     // A row the database refuses must not sink the rows batched with it:
     // write them one at a time and drop only the refused ones.
@@ -219,9 +242,10 @@ export class LogWriter {
 
   async #writeSingly(n: number): Promise<boolean> {
     for (let i = 0; i < n && !this.#stopped; i += 1) {
-      const result = await this.#attempt(this.#queue.peek(1));
+      const rows = this.#queue.peek(1);
+      const result = await this.#attempt(rows);
       if (result === 'retry') return this.#fail();
-      if (result === 'ok') this.#commit(1);
+      if (result === 'ok') this.#commit(rows);
       else this.#reject();
     }
     return true;
@@ -239,8 +263,9 @@ export class LogWriter {
     }
   }
 
-  #commit(n: number): boolean {
-    this.#written += this.#queue.remove(n);
+  #commit(rows: readonly RequestLogRow[]): boolean {
+    this.#written += this.#queue.remove(rows.length);
+    addSpend(this.#writtenSpend, rows);
     if (this.#failures > 0) {
       this.#log.info({ failedAttempts: this.#failures }, 'log writes resumed');
       this.#failures = 0;

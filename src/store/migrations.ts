@@ -84,6 +84,22 @@ function initial(t: ColumnTypes): string[] {
   ];
 }
 
+// Rate-limit counts per key, minute and replica, so replicas enforce
+// rpm/tpm together. Each replica owns its rows; old minutes are deleted.
+function keyUsage(t: ColumnTypes): string[] {
+  return [
+    `CREATE TABLE key_usage (
+      key_id TEXT NOT NULL,
+      minute ${t.big} NOT NULL,
+      replica_id TEXT NOT NULL,
+      requests ${t.big} NOT NULL,
+      tokens ${t.big} NOT NULL,
+      PRIMARY KEY (key_id, minute, replica_id)
+    )`,
+    'CREATE INDEX key_usage_minute ON key_usage (minute)',
+  ];
+}
+
 /** Every migration, oldest first. */
 export const kMigrations: readonly Migration[] = Object.freeze([
   {
@@ -92,6 +108,14 @@ export const kMigrations: readonly Migration[] = Object.freeze([
     statements: {
       sqlite: initial(kTypes.sqlite),
       postgres: initial(kTypes.postgres),
+    },
+  },
+  {
+    version: 2,
+    name: 'key usage shared between replicas',
+    statements: {
+      sqlite: keyUsage(kTypes.sqlite),
+      postgres: keyUsage(kTypes.postgres),
     },
   },
 ]);

@@ -2,8 +2,18 @@
  * A sliding-window counter in constant memory: counts in the current and
  * previous fixed windows, with the previous one weighted by how much of
  * it still overlaps the last `windowMs`. Windows are aligned to the epoch
- * so every replica's minute starts at the same instant.
+ * so every replica's minute starts at the same instant, which lets
+ * replicas exchange their counts per window (`counts`, `replace`).
  */
+
+/** The counts of the two windows a `SlidingWindow` holds. */
+export interface WindowCounts {
+  /** Start of the current window, epoch ms (a multiple of windowMs). */
+  readonly start: number;
+  readonly current: number;
+  readonly previous: number;
+}
+
 export class SlidingWindow {
   readonly #windowMs: number;
   #start = 0;
@@ -31,6 +41,23 @@ export class SlidingWindow {
   secondsLeft(now: number): number {
     this.#roll(now);
     return Math.max(1, Math.ceil((this.#start + this.#windowMs - now) / 1000));
+  }
+
+  /** The raw counts as of `now`, for sharing with other replicas. */
+  counts(now: number): WindowCounts {
+    this.#roll(now);
+    return {
+      start: this.#start,
+      current: this.#current,
+      previous: this.#previous,
+    };
+  }
+
+  /** Take counts read elsewhere; they age from `counts.start` on. */
+  replace(counts: WindowCounts): void {
+    this.#start = counts.start;
+    this.#current = counts.current;
+    this.#previous = counts.previous;
   }
 
   #roll(now: number): void {

@@ -77,6 +77,26 @@ export interface VirtualKeyRecord {
   readonly spend: number;
 }
 
+/** A key's requests and tokens in one minute, as replicas share them. */
+export interface KeyMinuteUsage {
+  readonly keyId: string;
+  /** Start of the minute, epoch ms (a multiple of 60,000). */
+  readonly minute: number;
+  readonly requests: number;
+  readonly tokens: number;
+}
+
+/** One replica's rate-limit counts out, the other replicas' back. */
+export interface KeyUsageExchange {
+  /** Distinct per process; its rows are replaced, never added to. */
+  readonly replicaId: string;
+  readonly own: readonly KeyMinuteUsage[];
+  /** Read other replicas' minutes from this one on (epoch ms). */
+  readonly since: number;
+  /** Delete every replica's minutes before this (epoch ms). */
+  readonly expireBefore: number;
+}
+
 /** Filter for `GET /spend/logs`. */
 export interface SpendLogFilter {
   readonly keyId?: string;
@@ -120,5 +140,19 @@ export interface Store {
   spendLogs(filter: SpendLogFilter): Promise<RequestLogRow[]>;
   /** Spend per key id, summed from the log. */
   spendByKey(): Promise<Map<string, number>>;
+  /**
+   * Start counting the spend of rows written from now on; call right
+   * before reading spend (`listKeys`), then `unsettledSpend` after it.
+   */
+  beginSpendWindow(): void;
+  /**
+   * Spend per key that a read begun at the last `beginSpendWindow` may
+   * not include: rows still queued plus rows written since. Rows written
+   * during the read may be counted twice until the next read: budgets
+   * err on the strict side.
+   */
+  unsettledSpend(): Map<string, number>;
+  /** Publish this replica's rate-limit counts; the others' come back. */
+  exchangeKeyUsage(x: KeyUsageExchange): Promise<KeyMinuteUsage[]>;
   close(): Promise<void>;
 }

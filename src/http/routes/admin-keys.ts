@@ -61,7 +61,16 @@ async function info(d: AdminDeps, res: HttpResponse, ctx: RequestContext) {
       ? await d.store.getKeyByHash(hashKey(key))
       : await d.store.getKeyById(keyId ?? '');
   if (rec === null) throw new KeyNotFoundError({ param: 'key_id' });
-  send(res, ctx, { key_id: rec.keyId, info: keyView(rec, rec.spend) });
+  const usage = d.keys.usageOf(rec.keyId);
+  send(res, ctx, {
+    key_id: rec.keyId,
+    info: {
+      ...keyView(rec, rec.spend),
+      // The last minute, this replica's and the others' last exchanged.
+      current_rpm: usage.requests,
+      current_tpm: usage.tokens,
+    },
+  });
 }
 
 /** Every key, oldest first, paged as LiteLLM pages (`page`, `size`). */

@@ -7,6 +7,8 @@
 import pg from 'pg';
 import type { Pool } from 'pg';
 import type {
+  KeyMinuteUsage,
+  KeyUsageExchange,
   RequestLogRow,
   SpendLogFilter,
   Store,
@@ -23,6 +25,12 @@ import { kKeyColumns, kKeySelect, keyFromDb, keyParams } from '../key-codec.js';
 import type { SqlValue } from '../log-codec.js';
 import { asRecord, num, str } from '../narrow.js';
 import { spendLogsQuery } from '../spend-query.js';
+import {
+  expireQuery,
+  othersQuery,
+  usageFromDb,
+  usageUpserts,
+} from '../key-usage-query.js';
 import { migratePostgres } from './pg-migrate.js';
 import { isRetryablePgError, isUniqueViolation } from './pg-errors.js';
 import { insertBatchQuery } from './pg-insert.js';
@@ -142,6 +150,25 @@ export class PgStore implements Store, BatchSink {
       out.set(str(r.key_id, 'key_id'), num(r.spend, 'spend'));
     }
     return out;
+  }
+
+  beginSpendWindow(): void {
+    this.#writer.beginSpendWindow();
+  }
+
+  unsettledSpend(): Map<string, number> {
+    return this.#writer.unsettledSpend();
+  }
+
+  /** Upserts and the read are separate statements: no lock is held. */
+  async exchangeKeyUsage(x: KeyUsageExchange): Promise<KeyMinuteUsage[]> {
+    for (const q of usageUpserts(x, 'postgres')) {
+      await this.#query(q.sql, q.params);
+    }
+    const expire = expireQuery(x, 'postgres');
+    await this.#query(expire.sql, expire.params);
+    const others = othersQuery(x, 'postgres');
+    return (await this.#query(others.sql, others.params)).map(usageFromDb);
   }
 
   /** Flush (bounded by closeTimeoutMs), then end the pool. */

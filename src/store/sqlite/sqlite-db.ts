@@ -7,7 +7,11 @@ import { mkdirSync } from 'node:fs';
 import { dirname } from 'node:path';
 import Database from 'better-sqlite3';
 import type { Database as Db, Statement } from 'better-sqlite3';
-import type { RequestLogRow, VirtualKeyRecord } from '../types.js';
+import type {
+  KeyUsageExchange,
+  RequestLogRow,
+  VirtualKeyRecord,
+} from '../types.js';
 import type { SqliteCommand } from './sqlite-messages.js';
 import { kMigrations, migrationsTableSql } from '../migrations.js';
 import {
@@ -19,6 +23,7 @@ import {
 import type { SqlValue } from '../log-codec.js';
 import { kKeyColumns, kKeySelect, keyParams } from '../key-codec.js';
 import { spendLogsQuery } from '../spend-query.js';
+import { expireQuery, othersQuery, usageUpserts } from '../key-usage-query.js';
 
 // A write waits this long for a lock held by another process (a second
 // gateway on the same file) before failing as SQLITE_BUSY, then retried.
@@ -97,6 +102,8 @@ export class SqliteDb {
       }
       case 'spendByKey':
         return this.#db.prepare('SELECT key_id, spend FROM key_spend').all();
+      case 'exchangeUsage':
+        return this.#exchangeUsage(cmd.exchange);
       case 'close':
         this.#db.close();
         return null;
@@ -147,6 +154,19 @@ export class SqliteDb {
       return { inserted };
     });
     return insert.immediate();
+  }
+
+  #exchangeUsage(x: KeyUsageExchange): unknown[] {
+    const run = this.#db.transaction(() => {
+      for (const q of usageUpserts(x, 'sqlite')) {
+        this.#db.prepare(q.sql).run(...bindable(q.params));
+      }
+      const expire = expireQuery(x, 'sqlite');
+      this.#db.prepare(expire.sql).run(...bindable(expire.params));
+      const others = othersQuery(x, 'sqlite');
+      return this.#db.prepare(others.sql).all(...bindable(others.params));
+    });
+    return run.immediate();
   }
 
   #createKey(rec: VirtualKeyRecord): null {

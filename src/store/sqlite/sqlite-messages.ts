@@ -5,6 +5,7 @@
  * thread id that did the work, and timings for DB spans.
  */
 import type {
+  KeyUsageExchange,
   RequestLogRow,
   SpendLogFilter,
   VirtualKeyRecord,
@@ -25,6 +26,7 @@ export type SqliteCommand =
   | { readonly op: 'listKeys' }
   | { readonly op: 'spendLogs'; readonly filter: SpendLogFilter }
   | { readonly op: 'spendByKey' }
+  | { readonly op: 'exchangeUsage'; readonly exchange: KeyUsageExchange }
   | { readonly op: 'close' };
 
 /** A command as posted, with the id its reply echoes. */

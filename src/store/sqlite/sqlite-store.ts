@@ -4,6 +4,8 @@
  * the file. Log rows reach it through the shared `LogWriter`.
  */
 import type {
+  KeyMinuteUsage,
+  KeyUsageExchange,
   RequestLogRow,
   SpendLogFilter,
   Store,
@@ -16,6 +18,7 @@ import type { BatchSink, BatchTiming } from '../log-writer.js';
 import { errorCode, toStoreError } from '../error-code.js';
 import { logRowFromDb } from '../log-codec.js';
 import { keyFromDb } from '../key-codec.js';
+import { usageFromDb } from '../key-usage-query.js';
 import { asRecord, num, str } from '../narrow.js';
 import { SqliteClient, kWorkerLost } from './sqlite-client.js';
 import type { SqliteCommand } from './sqlite-messages.js';
@@ -120,6 +123,19 @@ export class SqliteStore implements Store, BatchSink {
       out.set(str(r.key_id, 'key_id'), num(r.spend, 'spend'));
     }
     return out;
+  }
+
+  beginSpendWindow(): void {
+    this.#writer.beginSpendWindow();
+  }
+
+  unsettledSpend(): Map<string, number> {
+    return this.#writer.unsettledSpend();
+  }
+
+  async exchangeKeyUsage(x: KeyUsageExchange): Promise<KeyMinuteUsage[]> {
+    const raw = await this.#keyCall({ op: 'exchangeUsage', exchange: x });
+    return this.#rows(raw).map(usageFromDb);
   }
 
   /** Flush (bounded by closeTimeoutMs), then close the file and thread. */

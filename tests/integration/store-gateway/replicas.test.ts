@@ -1,7 +1,8 @@
 /**
  * Two gateway processes on one PostgreSQL: keys made on one work on the
- * other, deletions follow within the refresh interval, both write to one
- * request log, and SIGTERM flushes what is still queued.
+ * other, deletions follow within the refresh interval, rpm limits hold
+ * for both together, both write to one request log, and SIGTERM flushes
+ * what is still queued.
  */
 import t from 'tap';
 import type { Test } from 'tap';
@@ -18,12 +19,16 @@ const cluster = await startPostgres();
 t.teardown(() => cluster.teardown());
 const db = postgresDb(cluster);
 const kRefreshMs = 200;
+const kUsageSyncMs = 100;
 
 /** Two processes on one fresh database. */
 async function pair(t: Test) {
   const up = await startUpstream(t);
   const dbUrl = await db.freshUrl(t);
-  const yaml = storeYaml(up.url, { keyRefreshMs: kRefreshMs });
+  const yaml = storeYaml(up.url, {
+    keyRefreshMs: kRefreshMs,
+    settings: [`key_usage_sync_ms: ${kUsageSyncMs}`],
+  });
   const config = await writeConfig(t, yaml);
   const env = { DATABASE_URL: dbUrl };
   const [a, b] = await Promise.all([
@@ -66,6 +71,43 @@ t.test(
     expectError(t, reply, 401, 'invalid_api_key');
   },
 );
+
+/** If the minute ends within `ms`, wait for the next one to begin. */
+async function clearOfMinuteEnd(ms: number): Promise<void> {
+  const left = 60_000 - (Date.now() % 60_000);
+  if (left < ms) await sleep(left + 100);
+}
+
+t.test('an rpm limit holds for both processes together', async (t) => {
+  const { a, b } = await pair(t);
+  // The test stays inside one minute, so no count ages out under it.
+  await clearOfMinuteEnd(20_000);
+  const made = await post(
+    `${a.url}/key/generate`,
+    { rpm_limit: 10 },
+    bearer(kMaster),
+  );
+  const key = (json(made) as { key: string }).key;
+  for (let i = 0; i < 6; i += 1) {
+    t.equal((await chat(a.url, key)).status, 200, `A request ${i}`);
+  }
+
+  // B learns A's count at its next exchange; wait until it reports it.
+  const info = `${b.url}/key/info?key=${encodeURIComponent(key)}`;
+  let seen = 0;
+  for (let i = 0; i < 200 && seen < 6; i += 1) {
+    await sleep(kUsageSyncMs / 2);
+    const body = json(await get(info, bearer(kMaster))) as {
+      info: { current_rpm: number };
+    };
+    seen = body.info.current_rpm;
+  }
+  t.equal(seen, 6, 'B counts the 6 requests A admitted');
+
+  const statuses: number[] = [];
+  for (let i = 0; i < 6; i += 1) statuses.push((await chat(b.url, key)).status);
+  t.same(statuses, [200, 200, 200, 200, 429, 429], 'B admits the other 4');
+});
 
 t.test('both processes write to one request log', async (t) => {
   const { a, b, dbUrl } = await pair(t);

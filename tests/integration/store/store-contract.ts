@@ -9,7 +9,7 @@ import type { Store, StoreOptions } from '../../../src/store/index.js';
 import type { BatchWriteReport } from '../../../src/store/types.js';
 import type { VirtualKeyRecord } from '../../../src/store/types.js';
 import { kMigrations } from '../../../src/store/migrations.js';
-import { hasCode } from '../../../src/errors.js';
+import { BudgetExceededError, hasCode } from '../../../src/errors.js';
 import { makeRow } from './log-rows.js';
 
 /** Every row of every table, by table name. */
@@ -328,6 +328,107 @@ export function storeContract(t: Test, h: StoreHarness): void {
         queued: 0,
       });
       t.equal((await h.dump(url)).request_log?.length, 5);
+    },
+  );
+
+  t.test(
+    "usage exchange: a replica reads only the others' sums, resends replace",
+    async (t) => {
+      const store = await openStore(t, await h.freshUrl(t));
+      const m = 1_800_000_000_000; // a minute boundary
+      const exchange = (replicaId: string, requests: number) =>
+        store.exchangeKeyUsage({
+          replicaId,
+          own: [{ keyId: 'vk_a', minute: m, requests, tokens: requests * 10 }],
+          since: m - 60_000,
+          expireBefore: m - 120_000,
+        });
+
+      t.same(await exchange('r1', 3), [], 'nobody else yet');
+      t.same(await exchange('r2', 4), [
+        { keyId: 'vk_a', minute: m, requests: 3, tokens: 30 },
+      ]);
+      await exchange('r1', 5); // r1 now counts 5, not 3 + 5
+      t.same(await exchange('r3', 0), [
+        { keyId: 'vk_a', minute: m, requests: 9, tokens: 90 },
+      ]);
+
+      const later = await store.exchangeKeyUsage({
+        replicaId: 'r3',
+        own: [],
+        since: m + 120_000,
+        expireBefore: m + 60_000,
+      });
+      t.same(later, [], 'minutes past both windows are expired');
+    },
+  );
+
+  t.test(
+    'two key caches on one database enforce one rpm limit together',
+    async (t) => {
+      const url = await h.freshUrl(t);
+      const clock = { now: 1_800_000_000_000 + 5000 };
+      const cacheOn = async () => {
+        const cache = new KeyCache(await openStore(t, url), {
+          now: () => clock.now,
+          usageSyncMs: 60_000,
+        });
+        t.teardown(() => cache.stop());
+        return cache;
+      };
+      const a = await cacheOn();
+      const b = await cacheOn();
+      const { record } = await a.createKey({ rpmLimit: 10 });
+      for (let i = 0; i < 6; i += 1) t.equal(a.admit(record, 'm1'), null);
+
+      await a.syncUsage();
+      await b.syncUsage();
+      t.same(b.usageOf(record.keyId), { requests: 6, tokens: 0 });
+      let admitted = 0;
+      while (b.admit(record, 'm1') === null) admitted += 1;
+      t.equal(admitted, 4, 'B admits what is left of the shared limit');
+      t.equal(a.admit(record, 'm1'), null, 'A has not heard of them yet');
+      await b.syncUsage();
+      await a.syncUsage();
+      t.match(a.admit(record, 'm1'), { details: { limit: 'rpm' } });
+
+      // Tokens: each replica alone is under 500, together over it.
+      const tpm = (await a.createKey({ tpmLimit: 500 })).record;
+      a.recordUsage(tpm.keyId, 300, 0);
+      b.recordUsage(tpm.keyId, 250, 0);
+      t.equal(b.admit(tpm, 'm1'), null, 'B alone: 250 of 500');
+      await a.syncUsage();
+      await b.syncUsage();
+      t.match(b.admit(tpm, 'm1'), { details: { limit: 'tpm' } });
+      clock.now += 120_000;
+      await b.syncUsage();
+      t.equal(b.admit(tpm, 'm1'), null, 'two minutes on, all aged out');
+    },
+  );
+
+  t.test(
+    'a refresh keeps the spend of rows not yet written, and counts once',
+    async (t) => {
+      const url = await h.freshUrl(t);
+      const store = await openStore(t, url, { flushIntervalMs: 60_000 });
+      const cache = new KeyCache(store);
+      t.teardown(() => cache.stop());
+      const { record } = await cache.createKey({ maxBudget: 1 });
+      const spend = (cost: number) => {
+        store.enqueue(makeRow({ keyId: record.keyId, costUsd: cost }));
+        cache.recordUsage(record.keyId, 10, cost);
+      };
+
+      spend(0.75);
+      await cache.refresh();
+      t.equal(cache.spendOf(record.keyId), 0.75, 'queued spend survives');
+      spend(0.25);
+      t.type(cache.admit(record, 'm1'), BudgetExceededError);
+
+      await store.flush(10_000);
+      await cache.refresh();
+      t.equal(cache.spendOf(record.keyId), 1, 'written spend counted once');
+      t.type(cache.admit(record, 'm1'), BudgetExceededError);
     },
   );
 
