@@ -3,6 +3,10 @@
  * rules: a bounded queue, workers kept alive while idle (their loaded
  * models with them), a hard abort only for a worker that hangs, and an
  * 'error' listener so a dying worker is counted, never fatal.
+ *
+ * A worker that exits fails its task with a plain Error and no 'error'
+ * event, so exits are counted from Piscina's 'workerDestroy' instead:
+ * every destroy the pool did not cause itself (a hang abort, close).
  */
 import { Piscina } from 'piscina';
 import { InferenceFailedError, InferenceQueueFullError } from '../errors.js';
@@ -23,17 +27,30 @@ export interface InferencePoolOptions {
   readonly filename?: string;
 }
 
-/** Counters of worker trouble, for metrics and /health. */
+/** Counters of worker trouble; TODO(#6): not on /metrics or /health. */
 export interface PoolCounters {
+  /** Uncaught worker errors Piscina reported with no task to fail. */
   workerErrors: number;
+  /** Workers that ended on their own: `process.exit`, a crash. */
+  workerExits: number;
+  /** Tasks aborted past `hangTimeoutMs` (their worker is replaced). */
   aborted: number;
 }
 
 /** The main-thread side of the inference workers. */
 export class InferencePool {
-  readonly counters: PoolCounters = { workerErrors: 0, aborted: 0 };
+  readonly counters: PoolCounters = {
+    workerErrors: 0,
+    workerExits: 0,
+    aborted: 0,
+  };
   private readonly pool: Piscina<InferenceTask, InferenceResult>;
   private readonly hangMs: number;
+  /** True while Piscina destroys the worker of a task we aborted. */
+  private aborting = false;
+  private closing = false;
+  private readonly abortStart = (): void => void (this.aborting = true);
+  private readonly abortEnd = (): void => void (this.aborting = false);
 
   constructor(opts: InferencePoolOptions) {
     this.hangMs = opts.hangTimeoutMs;
@@ -52,6 +69,12 @@ export class InferencePool {
       this.counters.workerErrors++;
       log.error({ err, count: this.counters.workerErrors }, 'worker error');
     });
+    this.pool.on('workerDestroy', () => {
+      // Destroys the pool asked for are no exits.
+      if (this.aborting || this.closing) return;
+      this.counters.workerExits++;
+      log.error({ count: this.counters.workerExits }, 'worker exited');
+    });
   }
 
   /** Run one batch; rejects with InferenceQueueFull/Failed errors. */
@@ -59,10 +82,16 @@ export class InferencePool {
     if (this.pool.queueSize >= this.pool.options.maxQueue) {
       throw new InferenceQueueFullError();
     }
+    // Piscina destroys a hung task's worker inside its own 'abort'
+    // listener, synchronously: bracketing it with ours, added before and
+    // after, tells that destroy apart from an exit.
+    const signal = AbortSignal.timeout(this.hangMs);
+    signal.addEventListener('abort', this.abortStart, { once: true });
+    const running = this.pool.run(task, { signal });
+    signal.addEventListener('abort', this.abortEnd, { once: true });
+
     try {
-      return await this.pool.run(task, {
-        signal: AbortSignal.timeout(this.hangMs),
-      });
+      return await running;
     } catch (err) {
       if ((err as { name?: string }).name === 'AbortError') {
         this.counters.aborted++;
@@ -84,7 +113,9 @@ export class InferencePool {
     return this.pool.threads.length;
   }
 
+  /** Stop every worker; what they do from here on is not an exit. */
   async close(): Promise<void> {
+    this.closing = true;
     await this.pool.close({ force: true });
   }
 }

@@ -2,16 +2,19 @@
  * RELIABILITY.md rows 6 and 7: inference trouble never costs a request.
  * A slow inference falls back to the router's default model, says so in
  * a header and is counted; the pool survives workers that throw, exit
- * or hang, and refills; a missing or corrupt router model starts the
+ * or hang, counts the exits, and refills, so the learned router decides
+ * again; a missing or corrupt router model starts the
  * gateway degraded, serving the default model, with one log line per
  * load attempt and no worker started at all.
  */
 import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { dirname, join } from 'node:path';
+import { fileURLToPath } from 'node:url';
 import t from 'tap';
 import type { Test } from 'tap';
 import { get, json, post } from '../../helpers/http.js';
+import { InferenceBatcher } from '../../../src/inference/batcher.js';
 import { InferencePool } from '../../../src/inference/pool.js';
 import type { InferenceTask } from '../../../src/inference/types.js';
 import { configureLogging } from '../../../src/telemetry/logger.js';
@@ -103,14 +106,86 @@ t.test(
       'a warm worker',
       30_000,
     );
-    const aborted = pool.counters.aborted;
-    for (const how of ['throw', 'exit', 'hang']) {
+    const exits = { throw: 0, exit: 1, hang: 0 };
+    for (const [how, exited] of Object.entries(exits)) {
+      const before = { ...pool.counters };
       await t.rejects(pool.run(task(how)), { code: 'GW_ERR_INFERENCE_FAILED' });
       const after = await pool.run(task('ok'));
       t.equal(after.ok, true, `a task after "${how}" is served`);
+      const { workerExits, aborted } = pool.counters;
+      t.equal(workerExits - before.workerExits, exited, `"${how}": exits`);
+      t.equal(aborted - before.aborted, how === 'hang' ? 1 : 0, 'aborts');
     }
-    t.equal(pool.counters.aborted - aborted, 1, 'the hung task was aborted');
     t.equal(pool.threads, 2, 'the pool is back to its size');
+    await pool.close();
+    t.equal(pool.counters.workerExits, 1, 'closing the pool is no exit');
+  },
+);
+
+const kFaultyHelper = join(
+  dirname(fileURLToPath(import.meta.url)),
+  '../../helpers/faulty-inference-worker.mjs',
+);
+
+/** `text` as an `auto` chat request; the reply's routing headers. */
+async function route(url: string, text: string) {
+  const body = { ...kAuto, messages: [{ role: 'user', content: text }] };
+  const reply = await post(`${url}/v1/chat/completions`, body);
+  return {
+    status: reply.status,
+    model: reply.headers['x-routeiq-model'],
+    fallback: reply.headers['x-routeiq-fallback'],
+  };
+}
+
+t.test(
+  'a worker that exits is counted, falls back, and its pool refills',
+  async (t) => {
+    const { dir } = mathCodeArtifact();
+    // Long enough for the cold worker that replaces the one that exits.
+    const yaml = routerYaml(dir).replace(
+      'task_timeout_ms: 5000',
+      'task_timeout_ms: 60000',
+    );
+    const { url, gw } = await startChecked(t, yaml);
+    // The router's batcher, moved onto a pool of stand-in workers that
+    // exit on demand; the gateway, strategy and pool stay the real ones.
+    const pool = new InferencePool({
+      threads: 1,
+      maxQueue: 4,
+      hangTimeoutMs: 60_000,
+      filename: kFaultyHelper,
+    });
+    t.teardown(() => pool.close());
+    const state = gw.routers.states[0]!;
+    const real = state.batcher!;
+    state.batcher = new InferenceBatcher(pool, real.artifact, {
+      maxWaiting: 16,
+      maxBatch: 8,
+      maxInFlight: 1,
+    });
+
+    const exited = await route(url, 'What is 2 plus 2? __exit__');
+    t.same(
+      exited,
+      { status: 200, model: 'math-model', fallback: 'worker_error' },
+      'served by the default model, and the header says why',
+    );
+    t.equal(pool.counters.workerExits, 1, 'the exit is counted');
+    const samples = parse(await gw.metrics.text());
+    const counted = total(samples, 'routeiq_router_fallbacks_total', {
+      reason: 'worker_error',
+    });
+    t.equal(counted, 1, 'and so is the fallback');
+
+    // The stand-in rates code-model best: only a worker can say so.
+    const next = await route(url, 'What is 3 plus 3?');
+    t.same(
+      next,
+      { status: 200, model: 'code-model', fallback: undefined },
+      'a fresh worker decides again, with no fallback',
+    );
+    t.equal(pool.threads, 1, 'the pool is back to its size');
   },
 );
 
