@@ -128,7 +128,9 @@ export class LearnedStrategy implements RoutingStrategy {
     const group = this.router.group(
       model.candidates[best] as string,
     ) as ModelGroup;
-    return this.decision(group, bestUtility, table, false, 'argmax_utility');
+    // The score is the chosen model's predicted quality, as in training.
+    const score = table[best]?.quality ?? null;
+    return this.decision(group, score, table, false, 'argmax_utility');
   }
 
   private random(): RoutingDecision {

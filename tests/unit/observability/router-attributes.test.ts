@@ -60,8 +60,8 @@ async function checkLearned(t: Test, strategy: 'knn' | 'mlp') {
       t.equal(a['router.candidates_evaluated'], ref.facts.candidates.length);
       const score = a['router.score'];
       t.type(score, 'number', `score present: ${at}`);
-      const off = Math.abs(Number(score) - want.utility);
-      t.ok(off <= kScoreTolerance, `score is the utility (off ${off}): ${at}`);
+      const off = Math.abs(Number(score) - want.quality);
+      t.ok(off <= kScoreTolerance, `score is the quality (off ${off}): ${at}`);
       picks.add(want.model);
     }
   }
