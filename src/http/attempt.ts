@@ -12,9 +12,10 @@ import {
 } from '../errors.js';
 import {
   errorForStatus,
-  mapUndiciError,
+  mapTransportError,
 } from '../providers/upstream-errors.js';
 import type { Operation, UpstreamResponse } from '../providers/types.js';
+import { Cancellation } from '../providers/cancellation.js';
 import type { RequestContext } from '../request-context.js';
 import type { Deployment } from '../routing/deployment.js';
 import { relayStream } from './relay.js';
@@ -166,8 +167,8 @@ export async function runAttempt(input: AttemptInput): Promise<AttemptOutcome> {
   const provider = dep.provider;
   if (provider === null) return failed(new InternalError(), null);
   const { body, strip } = upstreamBody(input);
-  const controller = new AbortController();
-  ctx.onAbort = () => controller.abort();
+  const cancel = new Cancellation();
+  ctx.onAbort = () => cancel.cancel();
   const extra = svc.observer.onUpstreamStart(ctx, dep, input.attempt);
   const t0 = performance.now();
   let status = 0;
@@ -180,7 +181,7 @@ export async function runAttempt(input: AttemptInput): Promise<AttemptOutcome> {
       operation: input.op,
       body,
       stream: input.req.stream,
-      signal: controller.signal,
+      cancel,
       headers: { 'x-request-id': ctx.id, ...extra },
       promptChars: input.req.promptChars,
     });
@@ -200,7 +201,7 @@ export async function runAttempt(input: AttemptInput): Promise<AttemptOutcome> {
     return kDone;
   } catch (err) {
     if (ctx.aborted) return kDone;
-    const mapped = mapUndiciError(err);
+    const mapped = mapTransportError(err);
     error =
       mapped instanceof GatewayError
         ? mapped

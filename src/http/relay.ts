@@ -11,7 +11,7 @@ import {
   UpstreamStreamInterruptedError,
   UpstreamTimeoutError,
 } from '../errors.js';
-import { mapUndiciError } from '../providers/upstream-errors.js';
+import { mapTransportError } from '../providers/upstream-errors.js';
 import type { RequestContext } from '../request-context.js';
 import { errorBody } from './respond.js';
 import type { HeaderList } from './respond.js';
@@ -95,7 +95,7 @@ async function relay(input: RelayInput, writer: StreamWriter): Promise<void> {
       res.close();
       return;
     }
-    const mapped = mapUndiciError(err);
+    const mapped = mapTransportError(err);
     failure =
       mapped instanceof UpstreamTimeoutError
         ? mapped

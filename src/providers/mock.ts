@@ -43,7 +43,9 @@ export class MockProvider implements Provider {
 
   async send(req: UpstreamRequest): Promise<UpstreamResponse> {
     if (this.mock.latencyMs > 0) {
-      await sleep(this.mock.latencyMs, undefined, { signal: req.signal });
+      await sleep(this.mock.latencyMs, undefined, {
+        signal: req.cancel.signal,
+      });
     }
     const body = JSON.parse(req.body) as Record<string, unknown>;
     const chunks = req.stream
@@ -130,7 +132,7 @@ export class MockProvider implements Provider {
     for (let i = 0; i < pieces.length; i++) {
       if (i > 0 && this.mock.chunkIntervalMs > 0) {
         await sleep(this.mock.chunkIntervalMs, undefined, {
-          signal: req.signal,
+          signal: req.cancel.signal,
         });
       }
       const last = i === pieces.length - 1;

@@ -1,92 +1,109 @@
 /**
- * OpenAI wire protocol over an undici Pool per deployment (keep-alive,
- * pipelining off). Timers: connect, first byte (headers) and idle between
- * body chunks are separate undici timeouts (RELIABILITY.md row 1).
+ * OpenAI wire protocol over our own keep-alive HTTP/1.1 client, one
+ * origin pool per deployment (http1/). Timers: connect, then inactivity
+ * while waiting for the head and between body bytes (RELIABILITY.md
+ * row 1). Each request goes out in one socket write.
  */
-import { Pool } from 'undici';
-import { UpstreamCall } from './upstream-call.js';
-import type { CallHead } from './upstream-call.js';
 import type { DeploymentConfig } from '../config/types.js';
-import { mapUndiciError } from './upstream-errors.js';
+import { ConfigInvalidError } from '../errors.js';
+import { Exchange } from './http1/exchange.js';
+import type { CallHead } from './http1/exchange.js';
+import { OriginPool } from './http1/origin-pool.js';
+import { mapTransportError } from './upstream-errors.js';
 import { kOperationPaths } from './types.js';
 import type { Provider, UpstreamRequest, UpstreamResponse } from './types.js';
 
-function headerValue(v: string | string[] | undefined): string | null {
-  if (v === undefined) return null;
-  return Array.isArray(v) ? (v[0] ?? null) : v;
-}
+/** Sockets per deployment; requests beyond wait for one. */
+const kMaxConnections = 256;
+/** Idle sockets are kept this long unless the server says less. */
+const kKeepAliveMs = 30_000;
+// Header text must not be able to start a new header or request.
+const kUnsafe = /[\r\n\0]/;
 
 /** Provider for `openai/`, `hosted_vllm/`, `ollama/`, `nvidia_nim/`. */
 export class OpenAICompatibleProvider implements Provider {
   readonly family: string;
   readonly address: string;
   readonly port: number;
-  private readonly pool: Pool;
-  private readonly basePath: string;
-  private readonly auth: string | null;
+  private readonly pool: OriginPool;
+  private readonly paths: Readonly<Record<string, string>>;
+  private readonly fixedHead: string;
   private readonly dep: DeploymentConfig;
 
   constructor(dep: DeploymentConfig) {
     const url = new URL(dep.apiBase ?? '');
+    const tls = url.protocol === 'https:';
     this.dep = dep;
     this.family = dep.provider;
     this.address = url.hostname;
-    this.port = Number(url.port || (url.protocol === 'https:' ? 443 : 80));
-    this.basePath = url.pathname.replace(/\/+$/, '');
-    this.auth = dep.apiKey ? `Bearer ${dep.apiKey}` : null;
-    this.pool = new Pool(url.origin, {
-      connections: 256,
-      pipelining: 1,
-      keepAliveTimeout: 30_000,
-      connect: { timeout: dep.connectTimeoutMs },
+    this.port = Number(url.port || (tls ? 443 : 80));
+    const base = url.pathname.replace(/\/+$/, '');
+    this.paths = Object.fromEntries(
+      Object.entries(kOperationPaths).map(([op, p]) => [op, base + p]),
+    );
+    if (dep.apiKey && kUnsafe.test(dep.apiKey)) {
+      throw new ConfigInvalidError({
+        param: 'litellm_params.api_key',
+        details: { expected: 'no CR, LF or NUL characters' },
+      });
+    }
+    const auth = dep.apiKey ? `authorization: Bearer ${dep.apiKey}\r\n` : '';
+    // `url.host` leaves out a default port, as a Host header should.
+    this.fixedHead =
+      `host: ${url.host}\r\ncontent-type: application/json\r\n` + auth;
+    this.pool = new OriginPool({
+      host: url.hostname.replace(/^\[|\]$/g, ''),
+      port: this.port,
+      tls,
+      maxConnections: kMaxConnections,
+      connectTimeoutMs: dep.connectTimeoutMs,
+      keepAliveMs: kKeepAliveMs,
     });
-    // A pool error must never become an unhandled 'error' event.
-    this.pool.on('connectionError', () => undefined);
   }
 
   async send(req: UpstreamRequest): Promise<UpstreamResponse> {
     const timeout = req.stream ? this.dep.streamTimeoutMs : this.dep.timeoutMs;
-    const headers: Record<string, string> = {
-      'content-type': 'application/json',
-      accept: req.stream ? 'text/event-stream' : 'application/json',
-      ...req.headers,
-    };
-    if (this.auth !== null) headers['authorization'] = this.auth;
-
-    // dispatch() with our own handler: no Readable stream per response.
-    const call = new UpstreamCall(req.signal);
-    this.pool.dispatch(
-      {
-        method: 'POST',
-        path: this.basePath + kOperationPaths[req.operation],
-        headers,
-        body: req.body,
-        headersTimeout: timeout,
-        bodyTimeout: timeout,
-      },
-      call,
-    );
+    const call = new Exchange(this.payload(req), timeout, req.cancel);
+    this.pool.dispatch(call);
     let head: CallHead;
     try {
       head = await call.head;
     } catch (err) {
-      throw mapUndiciError(err);
+      throw mapTransportError(err);
     }
     return {
       statusCode: head.statusCode,
-      retryAfter: headerValue(head.headers['retry-after']),
-      contentType: headerValue(head.headers['content-type']),
-      // Body errors are mapped by the consumer (mapUndiciError).
+      retryAfter: head.headers['retry-after'] ?? null,
+      contentType: head.headers['content-type'] ?? null,
+      // Body errors are mapped by the consumer (mapTransportError).
       body: call.body(),
       collect: (cap) =>
         call.collect(cap).catch((err: unknown) => {
-          throw mapUndiciError(err);
+          throw mapTransportError(err);
         }),
       dispose: () => call.dispose(),
     };
   }
 
   async close(): Promise<void> {
-    await this.pool.destroy();
+    this.pool.close();
+    return Promise.resolve();
+  }
+
+  private payload(req: UpstreamRequest): string {
+    let head =
+      `POST ${this.paths[req.operation]} HTTP/1.1\r\n` +
+      this.fixedHead +
+      (req.stream
+        ? 'accept: text/event-stream\r\n'
+        : 'accept: application/json\r\n');
+    for (const name in req.headers) {
+      const value = req.headers[name] as string;
+      // Allow-listed already; a CR or LF would still split the head.
+      if (kUnsafe.test(name) || kUnsafe.test(value)) continue;
+      head += `${name}: ${value}\r\n`;
+    }
+    const length = Buffer.byteLength(req.body);
+    return `${head}content-length: ${length}\r\n\r\n${req.body}`;
   }
 }

@@ -2,6 +2,7 @@
  * The provider boundary: one call to one deployment, answered with a
  * status, headers and a body stream that the HTTP layer relays as it comes.
  */
+import type { Cancellation } from './cancellation.js';
 
 /** The OpenAI operations the gateway forwards. */
 export type Operation = 'chat' | 'completions' | 'embeddings';
@@ -18,7 +19,7 @@ export interface UpstreamRequest {
   readonly operation: Operation;
   readonly body: string;
   readonly stream: boolean;
-  readonly signal: AbortSignal;
+  readonly cancel: Cancellation;
   /** Extra headers: trace context and the request id, allow-listed. */
   readonly headers: Readonly<Record<string, string>>;
   /** Characters of prompt text, for providers that estimate usage. */

@@ -1,5 +1,6 @@
 /**
- * Maps transport failures of undici to the registry's upstream errors, and
+ * Maps transport failures of the upstream client to the registry's
+ * upstream errors, and
  * upstream HTTP statuses to what the client is told (RELIABILITY.md row 2).
  */
 import {
@@ -9,20 +10,15 @@ import {
   UpstreamRateLimitedError,
   UpstreamTimeoutError,
 } from '../errors.js';
+import { kTimeoutCodes } from './http1/transport-error.js';
 
-const kTimeoutCodes: ReadonlySet<string> = new Set([
-  'UND_ERR_HEADERS_TIMEOUT',
-  'UND_ERR_BODY_TIMEOUT',
-  'UND_ERR_CONNECT_TIMEOUT',
-]);
-
-/** Turn an undici/socket error into a GatewayError (or keep aborts). */
-export function mapUndiciError(err: unknown): Error {
+/** Turn a transport/socket error into a GatewayError (or keep aborts). */
+export function mapTransportError(err: unknown): Error {
   if (err instanceof GatewayError) return err;
   const code = (err as { code?: unknown }).code;
   const name = (err as { name?: unknown }).name;
   // Aborts are the caller's own doing; keep them recognisable as such.
-  if (name === 'AbortError' || code === 'UND_ERR_ABORTED') return err as Error;
+  if (name === 'AbortError') return err as Error;
   if (typeof code === 'string' && kTimeoutCodes.has(code)) {
     return new UpstreamTimeoutError({ cause: err, details: { code } });
   }
