@@ -158,6 +158,9 @@ async function shutdown(
   // Past the drain, nothing more is served: kept-alive connections and
   // streams still open are closed (their requests log client_aborted).
   server.closeConnections();
+  // The requests just cut finish their bookkeeping (log row, spans) in a
+  // few ticks; the store and exporter close only after that.
+  await waitForIdle(state, 1000);
   await svc.router.close();
   for (const c of [...components].reverse()) {
     try {

@@ -3,7 +3,9 @@
  * head resolves a promise, body chunks go into a small queue that the
  * relay drains (or `collect` gathers). Backpressure: past the high-water
  * mark the connection stops reading until the consumer catches up.
- * Invariant: `index <= chunks.length`; `bytes` counts unread bytes.
+ * Invariant: `bytes` is the length of the unread `chunks`.
+ * The body is handed out as whatever has arrived, joined: chunk
+ * boundaries carry no meaning in HTTP.
  */
 import type { ParserSink, ResponseHeaders } from './response-parser.js';
 import { abortError } from './transport-error.js';
@@ -40,7 +42,6 @@ export class Exchange implements ParserSink {
   #resolveHead!: (h: CallHead) => void;
   #rejectHead!: (e: Error) => void;
   #chunks: Buffer[] = [];
-  #index = 0;
   #bytes = 0;
   #paused = false;
   #collecting = false;
@@ -133,24 +134,22 @@ export class Exchange implements ParserSink {
       if (this.#bytes > cap) throw new RangeError('body too large');
       await new Promise<void>((r) => (this.#wake = r));
     }
-    const rest = this.#chunks.slice(this.#index);
+    if (this.#bytes > cap) throw new RangeError('body too large');
+    const rest = this.#chunks;
     this.#chunks = [];
-    this.#index = 0;
     this.#bytes = 0;
     return rest.length === 1 ? (rest[0] as Buffer) : Buffer.concat(rest);
   }
 
+  // Everything that arrived so far, as one buffer: a burst of SSE events
+  // from one socket read goes downstream in one write, not one each.
   #take(): Buffer | null {
-    if (this.#index >= this.#chunks.length) {
-      if (this.#index > 0) {
-        this.#chunks = [];
-        this.#index = 0;
-      }
-      return null;
-    }
-    const c = this.#chunks[this.#index++] as Buffer;
-    this.#bytes -= c.length;
-    if (this.#paused && this.#bytes <= kHighWater / 2) {
+    const all = this.#chunks;
+    if (all.length === 0) return null;
+    const c = all.length === 1 ? (all[0] as Buffer) : Buffer.concat(all);
+    this.#chunks = [];
+    this.#bytes = 0;
+    if (this.#paused) {
       this.#paused = false;
       this.link?.resume();
     }
