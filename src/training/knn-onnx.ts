@@ -4,7 +4,8 @@
  * [dim, rank]), L2-normalise (LpNormalization), cosine similarity against
  * the stored unit embeddings (MatMul with [rank, rows]), TopK, weights
  * max(sim, eps)^power, gather the neighbours' target rows and take
- * their weighted mean. Spec: https://onnx.ai/onnx/operators/
+ * their weighted mean; with a task prior, blend it in (prior-onnx.ts).
+ * Spec: https://onnx.ai/onnx/operators/
  */
 import type { KnnModel } from './knn.js';
 import { kKnnMinWeight } from './knn.js';
@@ -16,6 +17,8 @@ import {
   node,
   projectionPrefix,
 } from './onnx-graph.js';
+import type { PriorBlend } from './prior-onnx.js';
+import { priorNodes } from './prior-onnx.js';
 
 /** Transpose [rows, dim] to [dim, rows] so MatMul needs no Transpose op. */
 function transpose(m: Float32Array, rows: number, dim: number): Float32Array {
@@ -26,9 +29,11 @@ function transpose(m: Float32Array, rows: number, dim: number): Float32Array {
   return t;
 }
 
-/** Serialised ONNX model of `model`. */
-export function knnToOnnx(model: KnnModel): Uint8Array {
+/** Serialised ONNX model of `model`, blended with `blend` when given. */
+export function knnToOnnx(model: KnnModel, blend?: PriorBlend): Uint8Array {
   const { dim, rank, rows, candidates, k, power } = model;
+  const head = blend === undefined ? 'quality' : 'knn_quality';
+  const tail = blend === undefined ? null : priorNodes(blend, head, 'quality');
   const prefix = projectionPrefix(model.projection, dim);
   const initializers = [
     ...prefix.initializers,
@@ -43,6 +48,7 @@ export function knnToOnnx(model: KnnModel): Uint8Array {
     floatTensor('power', [], new Float32Array([power])),
     int64Tensor('axis_last', [-1]),
     int64Tensor('axis_1', [1]),
+    ...(tail?.initializers ?? []),
   ];
 
   const nodes = [
@@ -63,7 +69,8 @@ export function knnToOnnx(model: KnnModel): Uint8Array {
       keepdims: 0,
     }),
     node('ReduceSum', ['weights', 'axis_1'], ['weight_sum'], { keepdims: 1 }),
-    node('Div', ['weighted_sum', 'weight_sum'], ['quality']),
+    node('Div', ['weighted_sum', 'weight_sum'], [head]),
+    ...(tail?.nodes ?? []),
   ];
 
   return encodeModel({

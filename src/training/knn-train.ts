@@ -1,19 +1,16 @@
 /**
  * Trains the kNN router on the projected training features: picks k and
- * target shrinkage by cross-validated AIQ.
+ * target shrinkage, and the weight of the task prior blended in
+ * (prior-select.ts), by cross-validated AIQ.
  * Neighbour lists are computed once per fold for the largest k, so the
  * whole grid costs one similarity pass per fold.
  */
 import type { KnnModel } from './knn.js';
 import { knnForward, kKnnMinWeight, topK } from './knn.js';
 import { knnToOnnx } from './knn-onnx.js';
-import { routerAiq } from './baselines.js';
+import { blendedForward, fitBlend, selectWithPrior } from './prior-select.js';
 import { shrunkTargets } from './targets.js';
-import type {
-  FittedRouter,
-  SelectionEntry,
-  TrainContext,
-} from './train-context.js';
+import type { FittedRouter, TrainContext } from './train-context.js';
 import { complement } from './train-context.js';
 
 /** Knobs chosen by cross-validation. */
@@ -111,16 +108,12 @@ export function trainKnn(ctx: TrainContext): FittedRouter {
     });
   }
 
-  const selection: SelectionEntry[] = grid.map((h, g) => ({
-    params: { k: h.k, keep: h.keep },
-    oofAiq: routerAiq(oofs[g]!, ctx.rows, ctx.costs).aiq,
-  }));
-  let best = 0;
-  selection.forEach((s, g) => {
-    if (s.oofAiq > selection[best]!.oofAiq) best = g;
-  });
-
-  const hyper = grid[best]!;
+  const choice = selectWithPrior(
+    ctx,
+    grid.map((h, g) => ({ params: { k: h.k, keep: h.keep }, oof: oofs[g]! })),
+  );
+  const hyper = grid[choice.base]!;
+  const blend = fitBlend(ctx, choice.alpha);
   const model: KnnModel = {
     dim: ctx.dim,
     rank,
@@ -132,11 +125,12 @@ export function trainKnn(ctx: TrainContext): FittedRouter {
     embeddings: emb,
     targets: shrunkTargets(ctx.rows, nc, hyper.keep),
   };
+  const { k, keep } = hyper;
   return {
-    onnx: knnToOnnx(model),
-    params: { k: hyper.k, keep: hyper.keep, power: kKnnPower, rank, rows: n },
-    oof: oofs[best]!,
-    selection,
-    forward: (x, batch) => knnForward(model, x, batch),
+    onnx: knnToOnnx(model, blend),
+    params: { k, keep, alpha: choice.alpha, power: kKnnPower, rank, rows: n },
+    oof: choice.oof,
+    selection: choice.selection,
+    forward: blendedForward(ctx, blend, (x, b) => knnForward(model, x, b)),
   };
 }

@@ -2,7 +2,8 @@
  * Exports an MLP router as ONNX: features [batch, dim] -> MatMul
  * (projection) -> LpNormalization -> Gemm -> Relu ... -> Gemm -> Sigmoid
  * -> quality [batch, C]. Gemm takes B as stored ([inputs, outputs],
- * transB = 0) and broadcasts the bias over the batch.
+ * transB = 0) and broadcasts the bias over the batch. With a task
+ * prior, the sigmoid output is blended with it (prior-onnx.ts).
  */
 import type { MlpModel } from './mlp.js';
 import {
@@ -12,9 +13,12 @@ import {
   node,
   projectionPrefix,
 } from './onnx-graph.js';
+import type { PriorBlend } from './prior-onnx.js';
+import { priorNodes } from './prior-onnx.js';
 
-/** Serialised ONNX model of `model`. */
-export function mlpToOnnx(model: MlpModel): Uint8Array {
+/** Serialised ONNX model of `model`, blended with `blend` when given. */
+export function mlpToOnnx(model: MlpModel, blend?: PriorBlend): Uint8Array {
+  const head = blend === undefined ? 'quality' : 'mlp_quality';
   const prefix = projectionPrefix(model.projection, model.dim);
   const initializers = [...prefix.initializers];
   const nodes = [...prefix.nodes];
@@ -31,10 +35,16 @@ export function mlpToOnnx(model: MlpModel): Uint8Array {
     );
 
     const z = last ? 'logits' : `z${l}`;
-    const a = last ? 'quality' : `h${l}`;
+    const a = last ? head : `h${l}`;
     nodes.push(node('Gemm', [input, w, b], [z], { transA: 0, transB: 0 }));
     nodes.push(node(last ? 'Sigmoid' : 'Relu', [z], [a]));
     input = a;
+  }
+
+  if (blend !== undefined) {
+    const tail = priorNodes(blend, head, 'quality');
+    initializers.push(...tail.initializers);
+    nodes.push(...tail.nodes);
   }
 
   return encodeModel({

@@ -9,13 +9,10 @@ import { trainMlp } from './mlp-backprop.js';
 import type { MlpModel } from './mlp.js';
 import { mlpForward } from './mlp.js';
 import { mlpToOnnx } from './mlp-onnx.js';
-import { routerAiq } from './baselines.js';
+import { kPriorAlphaGrid } from './prior.js';
+import { blendedForward, fitBlend, selectWithPrior } from './prior-select.js';
 import { shrunkTargets } from './targets.js';
-import type {
-  FittedRouter,
-  SelectionEntry,
-  TrainContext,
-} from './train-context.js';
+import type { FittedRouter, TrainContext } from './train-context.js';
 import { complement, takeRows } from './train-context.js';
 
 /** Fixed network and optimiser settings. */
@@ -59,6 +56,7 @@ function fit(
 export function trainMlpRouter(
   ctx: TrainContext,
   keepGrid: readonly number[] = kMlpKeepGrid,
+  alphas: readonly number[] = kPriorAlphaGrid,
 ): FittedRouter {
   const n = ctx.rows.length;
   const nc = ctx.candidates;
@@ -77,23 +75,20 @@ export function trainMlpRouter(
     }
   });
 
-  const selection: SelectionEntry[] = keepGrid.map((keep, g) => ({
-    params: { keep },
-    oofAiq: routerAiq(oofs[g]!, ctx.rows, ctx.costs).aiq,
-  }));
-  let best = 0;
-  selection.forEach((s, g) => {
-    if (s.oofAiq > selection[best]!.oofAiq) best = g;
-  });
-
-  const keep = keepGrid[best]!;
+  const choice = selectWithPrior(
+    ctx,
+    keepGrid.map((keep, g) => ({ params: { keep }, oof: oofs[g]! })),
+    alphas,
+  );
+  const keep = keepGrid[choice.base]!;
+  const blend = fitBlend(ctx, choice.alpha);
   const all = Array.from({ length: n }, (_, i) => i);
   const model = fit(ctx, all, keep);
   return {
-    onnx: mlpToOnnx(model),
-    params: { ...kMlpOptions, keep },
-    oof: oofs[best]!,
-    selection,
-    forward: (x, batch) => mlpForward(model, x, batch),
+    onnx: mlpToOnnx(model, blend),
+    params: { ...kMlpOptions, keep, alpha: choice.alpha },
+    oof: choice.oof,
+    selection: choice.selection,
+    forward: blendedForward(ctx, blend, (x, b) => mlpForward(model, x, b)),
   };
 }
