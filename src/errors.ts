@@ -94,6 +94,15 @@ export class RequestTooLargeError extends define({
   message: 'The request body exceeds the size limit.',
 }) {}
 
+/** Headers over `max_header_bytes`, as uWS hands them to the handler. */
+export class HeadersTooLargeError extends define({
+  code: 'GW_ERR_HEADERS_TOO_LARGE',
+  statusCode: 431,
+  type: kBad,
+  openaiCode: 'headers_too_large',
+  message: 'The request headers exceed the size limit.',
+}) {}
+
 /** The client left before the answer; nothing is sent, it is logged. */
 export class ClientAbortedError extends define({
   code: 'GW_ERR_CLIENT_ABORTED',

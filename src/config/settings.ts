@@ -123,6 +123,8 @@ export function readRouteiqSettings(
     host: overrides.host ?? host ?? '127.0.0.1',
     port: overrides.port ?? port ?? 4000,
     maxBodyBytes: r.num('max_body_bytes', { min: 1, int: true }) ?? 4 << 20,
+    maxHeaderBytes:
+      r.num('max_header_bytes', { min: 1024, int: true }) ?? 16_384,
     maxInFlight: r.num('max_in_flight', { min: 1, int: true }) ?? 1024,
     drainTimeoutMs: r.num('drain_timeout_ms', { min: 0 }) ?? 25_000,
     streamStallTimeoutMs:

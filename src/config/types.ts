@@ -82,6 +82,8 @@ export interface RouteiqSettings {
   readonly host: string;
   readonly port: number;
   readonly maxBodyBytes: number;
+  /** Sum of header name and value lengths above which a request is 431. */
+  readonly maxHeaderBytes: number;
   readonly maxInFlight: number;
   readonly drainTimeoutMs: number;
   readonly streamStallTimeoutMs: number;

@@ -1,11 +1,17 @@
 /**
  * The frame around every route: read headers synchronously (the uWS
- * request dies at the first await), attach onAborted before any await,
- * admission control, and exactly one end-of-request report.
+ * request dies at the first await), refuse header blocks over
+ * `max_header_bytes`, attach onAborted before any await, admission
+ * control, and exactly one end-of-request report.
  */
 import { randomUUID } from 'node:crypto';
 import type { GatewayError } from '../errors.js';
-import { DrainingError, OverloadedError, toGatewayError } from '../errors.js';
+import {
+  DrainingError,
+  HeadersTooLargeError,
+  OverloadedError,
+  toGatewayError,
+} from '../errors.js';
 import { RequestContext } from '../request-context.js';
 import type { RequestOutcome } from '../store/types.js';
 import { getLogger } from '../telemetry/logger.js';
@@ -28,14 +34,76 @@ export interface FrameOptions {
   readonly admit: boolean;
 }
 
+/**
+ * Scratch for one pass over a request's headers: the six the gateway
+ * reads and the summed length of every name and value. uWS calls back
+ * synchronously and one request at a time, so a module-level object and
+ * callback make the pass allocate nothing of its own (measured with 14
+ * headers: 1.5-2.4 us, against 0.5-1.9 us for the six getHeader calls
+ * it replaced). `seen` keeps getHeader's rule: the first field wins.
+ */
+const scan = {
+  bytes: 0,
+  seen: 0,
+  authorization: '',
+  traceparent: '',
+  tracestate: '',
+  baggage: '',
+  contentLength: '',
+  costWeight: '',
+};
+
+function first(bit: number): boolean {
+  if ((scan.seen & bit) !== 0) return false;
+  scan.seen |= bit;
+  return true;
+}
+
+// uWS hands names lower-cased and values trimmed, as getHeader does.
+function scanField(name: string, value: string): void {
+  scan.bytes += name.length + value.length;
+  switch (name) {
+    case 'authorization':
+      if (first(1)) scan.authorization = value;
+      break;
+    case 'traceparent':
+      if (first(2)) scan.traceparent = value;
+      break;
+    case 'tracestate':
+      if (first(4)) scan.tracestate = value;
+      break;
+    case 'baggage':
+      if (first(8)) scan.baggage = value;
+      break;
+    case 'content-length':
+      if (first(16)) scan.contentLength = value;
+      break;
+    case 'x-routeiq-cost-weight':
+      if (first(32)) scan.costWeight = value;
+      break;
+  }
+}
+
+/**
+ * Read the request's headers into a new context, leaving the summed
+ * length of every header name and value in `scan.bytes`. TODO(#6):
+ * counted as uWS hands them over, which drops non-ASCII bytes.
+ */
 function readContext(req: HttpRequest, route: string): RequestContext {
+  const g = scan;
+  g.bytes = 0;
+  g.seen = 0;
+  g.authorization = g.traceparent = g.tracestate = '';
+  g.baggage = g.contentLength = g.costWeight = '';
+  req.forEach(scanField);
+
   const ctx = new RequestContext(randomUUID(), req.getMethod(), route, {
-    authorization: req.getHeader('authorization'),
-    traceparent: req.getHeader('traceparent'),
-    tracestate: req.getHeader('tracestate'),
-    baggage: req.getHeader('baggage'),
-    contentLength: req.getHeader('content-length'),
-    costWeight: req.getHeader('x-routeiq-cost-weight'),
+    authorization: g.authorization,
+    traceparent: g.traceparent,
+    tracestate: g.tracestate,
+    baggage: g.baggage,
+    contentLength: g.contentLength,
+    costWeight: g.costWeight,
   });
   // uWS gives undefined, not '', when the URL has no query.
   ctx.query = (req.getQuery() as string | undefined) ?? '';
@@ -85,8 +153,9 @@ function fail(res: HttpResponse, ctx: RequestContext, err: unknown): void {
   if (ge.statusCode >= 500 && ge.code === 'GW_ERR_INTERNAL') {
     log.error({ err, req_id: ctx.id }, 'request failed');
   }
-  // A 413 closes the connection: the rest of the body is not read.
-  sendError(res, ctx, ge, ge.statusCode === 413);
+  // A 413 or 431 closes the connection: the rest is not read.
+  const s = ge.statusCode;
+  sendError(res, ctx, ge, s === 413 || s === 431);
 }
 
 /** Wrap a route body into a uWS handler. */
@@ -96,13 +165,19 @@ export function frame(
   body: RouteBody,
   opts: FrameOptions,
 ): (res: HttpResponse, req: HttpRequest) => void {
+  const maxHeaderBytes = svc.config.routeiq.maxHeaderBytes;
   return (res, req) => {
     const ctx = readContext(req, route);
+    const headerBytes = scan.bytes;
     res.onAborted(() => {
       ctx.aborted = true;
       ctx.onAbort?.();
     });
     svc.observer.onRequestStart(ctx);
+    // Before admission: an oversized head takes no slot, reaches no route.
+    if (headerBytes > maxHeaderBytes) {
+      return (fail(res, ctx, new HeadersTooLargeError()), finish(svc, ctx));
+    }
     const state = svc.state;
     if (opts.admit) {
       if (state.draining)

@@ -12,6 +12,7 @@ const kText: Readonly<Record<number, string>> = {
   415: '415 Unsupported Media Type',
   422: '422 Unprocessable Entity',
   429: '429 Too Many Requests',
+  431: '431 Request Header Fields Too Large',
   500: '500 Internal Server Error',
   502: '502 Bad Gateway',
   503: '503 Service Unavailable',

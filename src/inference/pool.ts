@@ -27,7 +27,10 @@ export interface InferencePoolOptions {
   readonly filename?: string;
 }
 
-/** Counters of worker trouble; TODO(#6): not on /metrics or /health. */
+/**
+ * Counters of worker trouble, read at scrape time into
+ * `routeiq_inference_worker_failures_total` (reasons error, exit, hang).
+ */
 export interface PoolCounters {
   /** Uncaught worker errors Piscina reported with no task to fail. */
   workerErrors: number;

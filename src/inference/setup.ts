@@ -129,6 +129,8 @@ export class RouterRuntime {
       hangTimeoutMs: 5_000,
     });
     this.metrics.setPoolUtilisation(() => pool.utilisation);
+    // Read through the runtime: the pool that serves the routers counts.
+    this.metrics.recordWorkerFailures(() => this.pool?.counters ?? null);
     return pool;
   }
 

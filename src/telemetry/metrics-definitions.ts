@@ -139,6 +139,11 @@ export function defineFamilies() {
       ['phase'],
       kInferenceBuckets,
     ),
+    workerFailures: counter(
+      'routeiq_inference_worker_failures_total',
+      'Inference worker failures, by reason: error (uncaught, no task to fail), exit (a worker ended on its own), hang (a task aborted past its deadline).',
+      ['reason'],
+    ),
     poolUtilisation: gauge(
       'routeiq_inference_pool_utilisation_ratio',
       'Share of the inference pool busy over its recent window (0 to 1).',

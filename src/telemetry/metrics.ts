@@ -28,6 +28,16 @@ export interface MetricsSources {
   readonly inFlight: () => number;
 }
 
+/** Inference worker trouble (the inference pool's counters). */
+export interface WorkerFailures {
+  /** Uncaught worker errors with no task to fail. */
+  readonly workerErrors: number;
+  /** Workers that ended on their own. */
+  readonly workerExits: number;
+  /** Tasks aborted past the hang deadline (their worker replaced). */
+  readonly aborted: number;
+}
+
 /** Spans lost on the way to the collector (the tracer's counters). */
 export interface SpanLosses {
   /** Dropped before the batch queue would overflow. */
@@ -117,6 +127,24 @@ export class GatewayMetrics {
   setPoolUtilisation(fn: () => number): void {
     const cell = this.families.poolUtilisation.child();
     this.readers.set('pool', () => cell.set(fn()));
+  }
+
+  /**
+   * Export the inference pool's failure counters, read at every scrape
+   * (null while no pool runs); one series per reason, so three in all.
+   */
+  recordWorkerFailures(getter: () => WorkerFailures | null): void {
+    const family = this.families.workerFailures;
+    const error = family.child('error');
+    const exit = family.child('exit');
+    const hang = family.child('hang');
+    this.readers.set('pool-failures', () => {
+      const c = getter();
+      if (c === null) return;
+      error.value = c.workerErrors;
+      exit.value = c.workerExits;
+      hang.value = c.aborted;
+    });
   }
 
   /** One batched `session.run` of `size` tasks (and its milliseconds). */

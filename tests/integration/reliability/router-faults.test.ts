@@ -148,15 +148,31 @@ t.test(
       'task_timeout_ms: 60000',
     );
     const { url, gw } = await startChecked(t, yaml);
-    // The router's batcher, moved onto a pool of stand-in workers that
-    // exit on demand; the gateway, strategy and pool stay the real ones.
+    const failures = async () => {
+      const samples = parse(await gw.metrics.text());
+      const name = 'routeiq_inference_worker_failures_total';
+      return Object.fromEntries(
+        ['error', 'exit', 'hang'].map((r) => [
+          r,
+          total(samples, name, { reason: r }),
+        ]),
+      );
+    };
+    t.same(await failures(), { error: 0, exit: 0, hang: 0 }, 'none yet');
+    // The router's batcher and the runtime's pool, moved onto stand-in
+    // workers that exit on demand; the gateway and strategy stay real.
     const pool = new InferencePool({
       threads: 1,
       maxQueue: 4,
       hangTimeoutMs: 60_000,
       filename: kFaultyHelper,
     });
-    t.teardown(() => pool.close());
+    const realPool = gw.routers.pool;
+    gw.routers.pool = pool;
+    t.teardown(() => {
+      gw.routers.pool = realPool;
+      return pool.close();
+    });
     const state = gw.routers.states[0]!;
     const real = state.batcher!;
     state.batcher = new InferenceBatcher(pool, real.artifact, {
@@ -177,6 +193,11 @@ t.test(
       reason: 'worker_error',
     });
     t.equal(counted, 1, 'and so is the fallback');
+    t.same(
+      await failures(),
+      { error: 0, exit: 1, hang: 0 },
+      'the exit is on /metrics',
+    );
 
     // The stand-in rates code-model best: only a worker can say so.
     const next = await route(url, 'What is 3 plus 3?');

@@ -39,6 +39,11 @@ const kInvalid: ReadonlyArray<[string, string, string]> = [
     '>= 1',
   ],
   [
+    `${kMock}routeiq_settings:\n  max_header_bytes: 512\n`,
+    'routeiq_settings.max_header_bytes',
+    '>= 1024',
+  ],
+  [
     `${kMock}routeiq_settings:\n  log_text: maybe\n`,
     'routeiq_settings.log_text',
     'boolean',
@@ -92,6 +97,7 @@ t.test('defaults follow LiteLLM and seconds become milliseconds', async (t) => {
   t.equal(rq.host, '127.0.0.1');
   t.equal(rq.port, 4000);
   t.equal(rq.maxBodyBytes, 4 * 1024 * 1024);
+  t.equal(rq.maxHeaderBytes, 16 * 1024);
   t.equal(config.modelList[0]?.timeoutMs, 600_000, 'router timeout applies');
   t.equal(config.generalSettings.masterKey, null);
 });
