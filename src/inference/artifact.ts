@@ -6,7 +6,6 @@
  */
 import { cp, mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
-import * as ort from 'onnxruntime-node';
 import { join } from 'node:path';
 import { RouterModelInvalidError } from '../errors.js';
 import { Featurizer, featureDim } from '../training/featurizer.js';
@@ -68,29 +67,20 @@ export async function removeSnapshot(dir: string): Promise<void> {
 }
 
 /**
- * Check `dir` completely on the main thread (manifest, IDF, an ONNX
- * session that loads, candidates this config serves) and return what
- * routing needs. Throws RouterModelInvalidError.
+ * Check `dir` on the main thread (manifest, IDF, candidates this config
+ * serves) and return what routing needs. Throws RouterModelInvalidError.
+ * The ONNX graph itself is loaded and run by the workers' warm-up
+ * (setup.ts) before the version is used: the main thread never holds an
+ * onnxruntime session (one costs about 30 MB that is not given back).
  */
-export async function validateArtifact(
+export function validateArtifact(
   dir: string,
   known: (model: string) => boolean,
-): Promise<RouterModelView> {
+): RouterModelView {
   const a = loadServingArtifact(dir);
   const unknown = a.candidates.find((c) => !known(c));
   if (unknown !== undefined)
     invalid(dir, `candidate ${unknown} not configured`);
-  let session: ort.InferenceSession;
-  try {
-    session = await ort.InferenceSession.create(a.onnx);
-  } catch {
-    return invalid(dir, 'ONNX model does not load');
-  }
-  const ok =
-    session.inputNames.includes(a.inputName) &&
-    session.outputNames.includes(a.outputName);
-  await session.release();
-  if (!ok) invalid(dir, 'ONNX inputs or outputs');
   return {
     version: a.version,
     candidates: a.candidates,

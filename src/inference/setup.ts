@@ -69,7 +69,7 @@ export class RouterRuntime {
       // Workers load what was validated: a private copy that later edits
       // of models/ cannot change under them (they load lazily, restart).
       snapshot = await snapshotArtifact(dir);
-      const view = await validateArtifact(
+      const view = validateArtifact(
         snapshot,
         (n) => this.svc.router.group(n) !== undefined,
       );
@@ -182,10 +182,14 @@ export class RouterRuntime {
     const results = await Promise.all(
       Array.from({ length: this.svc.config.routeiq.inferenceThreads }, task),
     );
-    const failed = results.find((r) => !r.ok);
+    // The graph must load, run, and give one quality per candidate.
+    const failed = results.find(
+      (r) => !r.ok || r.qualities.length !== r.candidates,
+    );
     if (failed !== undefined) {
+      const reason = failed.ok ? 'output width' : failed.errorCode;
       throw new RouterModelInvalidError({
-        details: { dir: ref.dir, reason: failed.errorCode ?? 'warm-up' },
+        details: { dir: ref.dir, reason: reason ?? 'warm-up' },
       });
     }
   }
