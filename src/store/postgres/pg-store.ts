@@ -12,18 +12,16 @@ import type {
   RequestLogRow,
   SpendLogFilter,
   Store,
-  StoreCounters,
   VirtualKeyRecord,
 } from '../types.js';
 import type { ResolvedStoreOptions } from '../store-options.js';
-import { LogWriter } from '../log-writer.js';
-import type { BatchSink, BatchTiming } from '../log-writer.js';
+import { QueuedStore, spendFromRows } from '../queued-store.js';
+import type { BatchTiming } from '../log-writer.js';
 import { BurstCounter } from '../burst-counter.js';
 import { errorCode, toStoreError } from '../error-code.js';
 import { logRowFromDb } from '../log-codec.js';
 import { kKeyColumns, kKeySelect, keyFromDb, keyParams } from '../key-codec.js';
 import type { SqlValue } from '../log-codec.js';
-import { asRecord, num, str } from '../narrow.js';
 import { spendLogsQuery } from '../spend-query.js';
 import {
   expireQuery,
@@ -40,15 +38,14 @@ const kIdleTimeoutMs = 10_000;
 const kPoolErrorBurstMs = 5000;
 
 /** Store backed by a PostgreSQL database shared by all replicas. */
-export class PgStore implements Store, BatchSink {
+export class PgStore extends QueuedStore implements Store {
   readonly kind = 'postgres';
   readonly system = 'postgresql';
   readonly #pool: Pool;
-  readonly #writer: LogWriter;
-  readonly #closeTimeoutMs: number;
   #ready: Promise<number> | null = null;
 
   constructor(url: string, opts: ResolvedStoreOptions) {
+    super(opts);
     this.#pool = new pg.Pool({
       connectionString: url,
       max: opts.poolMax,
@@ -68,8 +65,6 @@ export class PgStore implements Store, BatchSink {
     // An idle client whose server went away emits here; unhandled, it
     // would crash the process.
     this.#pool.on('error', (err) => lost.add(1, errorCode(err)));
-    this.#writer = new LogWriter(this, opts);
-    this.#closeTimeoutMs = opts.closeTimeoutMs;
   }
 
   /** Connect and migrate; rejects with StoreUnavailableError. */
@@ -79,18 +74,6 @@ export class PgStore implements Store, BatchSink {
     } catch (err: unknown) {
       throw toStoreError(err, false);
     }
-  }
-
-  enqueue(row: RequestLogRow): void {
-    this.#writer.enqueue(row);
-  }
-
-  counters(): StoreCounters {
-    return this.#writer.counters();
-  }
-
-  flush(timeoutMs: number): Promise<void> {
-    return this.#writer.flush(timeoutMs);
   }
 
   /** Part of BatchSink: one statement, so one transaction. */
@@ -143,21 +126,8 @@ export class PgStore implements Store, BatchSink {
   }
 
   async spendByKey(): Promise<Map<string, number>> {
-    const rows = await this.#query('SELECT key_id, spend FROM key_spend', []);
-    const out = new Map<string, number>();
-    for (const row of rows) {
-      const r = asRecord(row, 'key_spend row');
-      out.set(str(r.key_id, 'key_id'), num(r.spend, 'spend'));
-    }
-    return out;
-  }
-
-  beginSpendWindow(): void {
-    this.#writer.beginSpendWindow();
-  }
-
-  unsettledSpend(): Map<string, number> {
-    return this.#writer.unsettledSpend();
+    const sql = 'SELECT key_id, spend FROM key_spend';
+    return spendFromRows(await this.#query(sql, []));
   }
 
   /** Upserts and the read are separate statements: no lock is held. */
@@ -173,7 +143,7 @@ export class PgStore implements Store, BatchSink {
 
   /** Flush (bounded by closeTimeoutMs), then end the pool. */
   async close(): Promise<void> {
-    await this.#writer.close(this.#closeTimeoutMs);
+    await this.writer.close(this.closeTimeoutMs);
     await this.#pool.end();
   }
 

@@ -9,17 +9,16 @@ import type {
   RequestLogRow,
   SpendLogFilter,
   Store,
-  StoreCounters,
   VirtualKeyRecord,
 } from '../types.js';
 import type { ResolvedStoreOptions } from '../store-options.js';
-import { LogWriter } from '../log-writer.js';
-import type { BatchSink, BatchTiming } from '../log-writer.js';
+import { QueuedStore, spendFromRows } from '../queued-store.js';
+import type { BatchTiming } from '../log-writer.js';
 import { errorCode, toStoreError } from '../error-code.js';
 import { logRowFromDb } from '../log-codec.js';
 import { keyFromDb } from '../key-codec.js';
 import { usageFromDb } from '../key-usage-query.js';
-import { asRecord, num, str } from '../narrow.js';
+import { asRecord, str } from '../narrow.js';
 import { SqliteClient, kWorkerLost } from './sqlite-client.js';
 import type { SqliteCommand } from './sqlite-messages.js';
 
@@ -36,39 +35,24 @@ export interface SqliteDiagnostics {
 }
 
 /** Store backed by one SQLite file, written from a worker thread. */
-export class SqliteStore implements Store, BatchSink {
+export class SqliteStore extends QueuedStore implements Store {
   readonly kind = 'sqlite';
   readonly system = 'sqlite';
   readonly #path: string;
   readonly #client: SqliteClient;
-  readonly #writer: LogWriter;
-  readonly #closeTimeoutMs: number;
   #writerThreadId: number | null = null;
   #journalMode: string | null = null;
 
   constructor(path: string, opts: ResolvedStoreOptions) {
+    super(opts);
     this.#path = path;
     this.#client = new SqliteClient(path);
-    this.#writer = new LogWriter(this, opts);
-    this.#closeTimeoutMs = opts.closeTimeoutMs;
   }
 
   /** Open the file and migrate; rejects with StoreUnavailableError. */
   async start(): Promise<void> {
     const value = await this.#keyCall({ op: 'open', path: this.#path });
     this.#journalMode = str(asRecord(value, 'open').journalMode, 'journalMode');
-  }
-
-  enqueue(row: RequestLogRow): void {
-    this.#writer.enqueue(row);
-  }
-
-  counters(): StoreCounters {
-    return this.#writer.counters();
-  }
-
-  flush(timeoutMs: number): Promise<void> {
-    return this.#writer.flush(timeoutMs);
   }
 
   /** Part of BatchSink: one transaction in the worker. */
@@ -117,20 +101,7 @@ export class SqliteStore implements Store, BatchSink {
 
   async spendByKey(): Promise<Map<string, number>> {
     const raw = await this.#keyCall({ op: 'spendByKey' });
-    const out = new Map<string, number>();
-    for (const row of this.#rows(raw)) {
-      const r = asRecord(row, 'key_spend row');
-      out.set(str(r.key_id, 'key_id'), num(r.spend, 'spend'));
-    }
-    return out;
-  }
-
-  beginSpendWindow(): void {
-    this.#writer.beginSpendWindow();
-  }
-
-  unsettledSpend(): Map<string, number> {
-    return this.#writer.unsettledSpend();
+    return spendFromRows(this.#rows(raw));
   }
 
   async exchangeKeyUsage(x: KeyUsageExchange): Promise<KeyMinuteUsage[]> {
@@ -140,7 +111,7 @@ export class SqliteStore implements Store, BatchSink {
 
   /** Flush (bounded by closeTimeoutMs), then close the file and thread. */
   async close(): Promise<void> {
-    await this.#writer.close(this.#closeTimeoutMs);
+    await this.writer.close(this.closeTimeoutMs);
     await this.#client.close();
   }
 
