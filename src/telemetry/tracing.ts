@@ -29,6 +29,7 @@ import {
   TraceIdRatioBasedSampler,
   type Sampler,
   type SpanExporter,
+  type SpanProcessor,
 } from '@opentelemetry/sdk-trace-base';
 import { NodeTracerProvider } from '@opentelemetry/sdk-trace-node';
 import type { TracingSettings } from '../config/tracing-settings.js';
@@ -73,11 +74,14 @@ function exporter(s: TracingSettings): SpanExporter {
   });
 }
 
+/** A span processor that counts what becomes of every span. */
+export type SpanPipeline = SpanProcessor & { readonly counters: SpanCounters };
+
 /** The process's tracing pipeline. */
 export class Tracing {
   readonly tracer: Tracer;
   readonly settings: TracingSettings;
-  readonly processor: CountingBatchProcessor;
+  readonly processor: SpanPipeline;
   readonly resource: Resource;
   private readonly provider: NodeTracerProvider;
   private readonly propagator = new CompositePropagator({
@@ -86,13 +90,16 @@ export class Tracing {
   /** Errors reported by the SDK (export failures and the like). */
   sdkErrors = 0;
 
-  constructor(settings: TracingSettings) {
+  /** `processor` replaces the exporting pipeline (tests keep spans). */
+  constructor(settings: TracingSettings, processor?: SpanPipeline) {
     this.settings = settings;
-    this.processor = new CountingBatchProcessor(
-      exporter(settings),
-      settings.maxQueueSize,
-      settings.exportTimeoutMs,
-    );
+    this.processor =
+      processor ??
+      new CountingBatchProcessor(
+        exporter(settings),
+        settings.maxQueueSize,
+        settings.exportTimeoutMs,
+      );
     this.resource = resourceFromAttributes({
       ...settings.resource,
       'service.name': settings.serviceName,

@@ -1,32 +1,46 @@
 /**
- * The gateway's Tracing with its spans kept in memory: TraceObserver
- * starts spans on `tracing.tracer`, so this subclass swaps that tracer for
- * one whose provider ends spans into an InMemorySpanExporter through a
- * SimpleSpanProcessor (no batching, nothing on the network). The base
- * pipeline is built with the console exporter and never receives a span.
- * TODO(#4): Tracing could take a span processor instead of this subclass.
+ * The gateway's Tracing with its spans kept in memory: the exporting
+ * pipeline is replaced by a SimpleSpanProcessor into an
+ * InMemorySpanExporter (no batching, nothing on the network), counted
+ * like the real one.
  */
-import type { Tracer } from '@opentelemetry/api';
+import type { ReadableSpan } from '@opentelemetry/sdk-trace-base';
 import {
   InMemorySpanExporter,
   SimpleSpanProcessor,
-  type ReadableSpan,
 } from '@opentelemetry/sdk-trace-base';
-import { NodeTracerProvider } from '@opentelemetry/sdk-trace-node';
 import { readTracingSettings } from '../../../src/config/tracing-settings.js';
+import type { SpanCounters } from '../../../src/telemetry/counting-processor.js';
 import { Tracing } from '../../../src/telemetry/tracing.js';
+
+/** Hands every ended span to the exporter at once, and counts it. */
+class MemoryPipeline extends SimpleSpanProcessor {
+  readonly counters: SpanCounters = {
+    ended: 0,
+    exported: 0,
+    dropped: 0,
+    exportFailed: 0,
+    queued: 0,
+  };
+
+  override onEnd(span: ReadableSpan): void {
+    this.counters.ended++;
+    this.counters.exported++;
+    super.onEnd(span);
+  }
+}
 
 /** Tracing whose finished spans can be read back by the test. */
 export class MemoryTracing extends Tracing {
-  readonly exporter = new InMemorySpanExporter();
-  private readonly memory = new NodeTracerProvider({
-    resource: this.resource,
-    spanProcessors: [new SimpleSpanProcessor(this.exporter)],
-  });
-  override readonly tracer: Tracer = this.memory.getTracer('routeiq-test');
+  readonly exporter: InMemorySpanExporter;
 
   constructor() {
-    super(readTracingSettings({ OTEL_TRACES_EXPORTER: 'console' }));
+    const exporter = new InMemorySpanExporter();
+    super(
+      readTracingSettings({ OTEL_TRACES_EXPORTER: 'console' }),
+      new MemoryPipeline(exporter),
+    );
+    this.exporter = exporter;
   }
 
   /** Finished spans of one trace. */
@@ -34,10 +48,5 @@ export class MemoryTracing extends Tracing {
     return this.exporter
       .getFinishedSpans()
       .filter((s) => s.spanContext().traceId === traceId);
-  }
-
-  override async shutdown(timeoutMs: number): Promise<void> {
-    await this.memory.shutdown();
-    await super.shutdown(timeoutMs);
   }
 }
