@@ -119,6 +119,33 @@ t.test(
   },
 );
 
+t.test('an answer with Connection: close is not reused', async (t) => {
+  const { port, seen } = await httpServer(t, (_req, res) => {
+    res.setHeader('connection', 'close');
+    res.end('ok');
+  });
+  const p = pool(t, port);
+  for (let i = 0; i < 3; i += 1) t.equal(await (await call(p)).text(), 'ok');
+  t.equal(seen.connections, 3, 'a new connection per request');
+});
+
+t.test("idle sockets go before the server's keep-alive limit", async (t) => {
+  const server = createServer((_req, res) => res.end('ok'));
+  server.keepAliveTimeout = 3000; // announced as "keep-alive: timeout=3"
+  let clientHungUp = false;
+  // 'end' on the server's side: the client's FIN came first.
+  server.on('connection', (s: Socket) =>
+    s.on('end', () => (clientHungUp = true)),
+  );
+  const port = await listen(t, server);
+  const p = pool(t, port, { keepAliveMs: 30_000 });
+  t.equal(await (await call(p)).text(), 'ok');
+  t.equal(p.connections, 1, 'kept after the answer');
+  for (let i = 0; i < 100 && p.connections > 0; i += 1) await sleep(100);
+  t.equal(p.connections, 0, 'the idle socket was closed');
+  t.ok(clientHungUp, "by the client, inside the server's limit");
+});
+
 t.test('requests beyond the connection cap wait their turn', async (t) => {
   const { port, seen } = await httpServer(t, (_req, res) => {
     setTimeout(() => res.end('ok'), 30);
