@@ -16,6 +16,16 @@ export interface RequestHeaders {
   readonly costWeight: string;
 }
 
+/** A request that sent none of the headers the gateway reads. */
+export const kNoRequestHeaders: RequestHeaders = Object.freeze({
+  authorization: '',
+  traceparent: '',
+  tracestate: '',
+  baggage: '',
+  contentLength: '',
+  costWeight: '',
+});
+
 /** Token usage as reported by the upstream. */
 export interface Usage {
   inputTokens: number | null;

@@ -12,7 +12,7 @@ import {
   OverloadedError,
   toGatewayError,
 } from '../errors.js';
-import { RequestContext } from '../request-context.js';
+import { RequestContext, kNoRequestHeaders } from '../request-context.js';
 import type { RequestOutcome } from '../store/types.js';
 import { getLogger } from '../telemetry/logger.js';
 import { sendError } from './respond.js';
@@ -42,16 +42,7 @@ export interface FrameOptions {
  * headers: 1.5-2.4 us, against 0.5-1.9 us for the six getHeader calls
  * it replaced). `seen` keeps getHeader's rule: the first field wins.
  */
-const scan = {
-  bytes: 0,
-  seen: 0,
-  authorization: '',
-  traceparent: '',
-  tracestate: '',
-  baggage: '',
-  contentLength: '',
-  costWeight: '',
-};
+const scan = { bytes: 0, seen: 0, ...kNoRequestHeaders };
 
 function first(bit: number): boolean {
   if ((scan.seen & bit) !== 0) return false;

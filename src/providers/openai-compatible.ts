@@ -85,7 +85,7 @@ export class OpenAICompatibleProvider implements Provider {
     };
   }
 
-  async close(): Promise<void> {
+  close(): Promise<void> {
     this.pool.close();
     return Promise.resolve();
   }

@@ -33,8 +33,6 @@ export interface KeyCacheOptions {
   readonly maxLookups?: number;
   /** Exchange rpm/tpm counts with other replicas this often [1,000]. */
   readonly usageSyncMs?: number;
-  /** This process's id in the shared counts [a random UUID]. */
-  readonly replicaId?: string;
   /** Clock, epoch ms; tests pass their own. */
   readonly now?: () => number;
 }
@@ -65,7 +63,7 @@ const kRefreshAttempts = 3;
 /** In-memory view of the store's keys, with admission helpers. */
 export class KeyCache {
   readonly #store: Store;
-  readonly #opts: Required<Omit<KeyCacheOptions, 'replicaId'>>;
+  readonly #opts: Required<KeyCacheOptions>;
   readonly #limiter = new KeyLimiter();
   readonly #usage: KeyUsageSync;
   readonly #log: Logger;
@@ -94,7 +92,6 @@ export class KeyCache {
       store,
       limiter: this.#limiter,
       intervalMs: this.#opts.usageSyncMs,
-      replicaId: opts.replicaId,
       now: this.#opts.now,
       wanted: () => this.#anyRateLimits(),
     });

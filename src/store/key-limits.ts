@@ -43,6 +43,16 @@ function pair(): Pair {
   };
 }
 
+function empty(start: number): WindowCounts {
+  return { start, current: 0, previous: 0 };
+}
+
+function addTo(c: WindowCounts, previous: boolean, n: number): WindowCounts {
+  return previous
+    ? { ...c, previous: c.previous + n }
+    : { ...c, current: c.current + n };
+}
+
 function total(w: KeyWindows, which: keyof Pair, now: number): number {
   return w.own[which].total(now) + w.others[which].total(now);
 }
@@ -123,26 +133,21 @@ export class KeyLimiter {
    */
   setOthers(rows: readonly KeyMinuteUsage[], now: number): void {
     const start = now - (now % kMinuteMs);
-    const byKey = new Map<string, { r: WindowCounts; t: WindowCounts }>();
-    const empty = (): WindowCounts => ({ start, current: 0, previous: 0 });
+    const sums = new Map<string, { r: WindowCounts; t: WindowCounts }>();
     for (const row of rows) {
-      const slot = row.minute === start ? 'current' : 'previous';
-      if (row.minute !== start && row.minute !== start - kMinuteMs) continue;
-      const c = byKey.get(row.keyId) ?? { r: empty(), t: empty() };
-      c.r = { ...c.r, [slot]: c.r[slot] + row.requests };
-      c.t = { ...c.t, [slot]: c.t[slot] + row.tokens };
-      byKey.set(row.keyId, c);
+      const prev = row.minute === start - kMinuteMs;
+      if (!prev && row.minute !== start) continue;
+      const s = sums.get(row.keyId) ?? { r: empty(start), t: empty(start) };
+      sums.set(row.keyId, {
+        r: addTo(s.r, prev, row.requests),
+        t: addTo(s.t, prev, row.tokens),
+      });
+      this.#windowsOf(row.keyId);
     }
     for (const [keyId, w] of this.#windows) {
-      const c = byKey.get(keyId);
-      w.others.requests.replace(c?.r ?? empty());
-      w.others.tokens.replace(c?.t ?? empty());
-    }
-    for (const [keyId, c] of byKey) {
-      if (this.#windows.has(keyId)) continue;
-      const w = this.#windowsOf(keyId);
-      w.others.requests.replace(c.r);
-      w.others.tokens.replace(c.t);
+      const s = sums.get(keyId);
+      w.others.requests.replace(s?.r ?? empty(start));
+      w.others.tokens.replace(s?.t ?? empty(start));
     }
   }
 

@@ -18,7 +18,6 @@ export interface KeyUsageSyncDeps {
   readonly store: Store;
   readonly limiter: KeyLimiter;
   readonly intervalMs: number;
-  readonly replicaId?: string | undefined;
   readonly now: () => number;
   /** False while no key has an rpm or tpm limit: nothing to exchange. */
   readonly wanted: () => boolean;
@@ -26,7 +25,8 @@ export interface KeyUsageSyncDeps {
 
 /** The periodic exchange of one replica. */
 export class KeyUsageSync {
-  readonly replicaId: string;
+  /** This process's id in the shared counts. */
+  readonly replicaId = randomUUID();
   readonly #deps: KeyUsageSyncDeps;
   readonly #failures: BurstCounter;
   #running: Promise<void> | null = null;
@@ -34,7 +34,6 @@ export class KeyUsageSync {
 
   constructor(deps: KeyUsageSyncDeps) {
     this.#deps = deps;
-    this.replicaId = deps.replicaId ?? randomUUID();
     const log = getLogger('key-cache');
     this.#failures = new BurstCounter(5000, (failed, codes) =>
       log.warn({ failed, codes }, 'key usage exchange failed'),

@@ -8,6 +8,7 @@
  */
 import { Registry, collectDefaultMetrics } from 'prom-client';
 import type { GatewayConfig } from '../config/types.js';
+import type { PoolCounters } from '../inference/pool.js';
 import type { Deployment } from '../routing/deployment.js';
 import type { StoreCounters } from '../store/types.js';
 import { getLogger } from './logger.js';
@@ -26,16 +27,6 @@ export interface MetricsSources {
   readonly deployments: readonly Deployment[];
   /** Admitted inference requests now being served. */
   readonly inFlight: () => number;
-}
-
-/** Inference worker trouble (the inference pool's counters). */
-export interface WorkerFailures {
-  /** Uncaught worker errors with no task to fail. */
-  readonly workerErrors: number;
-  /** Workers that ended on their own. */
-  readonly workerExits: number;
-  /** Tasks aborted past the hang deadline (their worker replaced). */
-  readonly aborted: number;
 }
 
 /** Spans lost on the way to the collector (the tracer's counters). */
@@ -133,7 +124,7 @@ export class GatewayMetrics {
    * Export the inference pool's failure counters, read at every scrape
    * (null while no pool runs); one series per reason, so three in all.
    */
-  recordWorkerFailures(getter: () => WorkerFailures | null): void {
+  recordWorkerFailures(getter: () => Readonly<PoolCounters> | null): void {
     const family = this.families.workerFailures;
     const error = family.child('error');
     const exit = family.child('exit');

@@ -135,10 +135,7 @@ export class Exchange implements ParserSink {
       await new Promise<void>((r) => (this.#wake = r));
     }
     if (this.#bytes > cap) throw new RangeError('body too large');
-    const rest = this.#chunks;
-    this.#chunks = [];
-    this.#bytes = 0;
-    return rest.length === 1 ? (rest[0] as Buffer) : Buffer.concat(rest);
+    return this.#take() ?? Buffer.alloc(0);
   }
 
   // Everything that arrived so far, as one buffer: a burst of SSE events

@@ -1,7 +1,10 @@
 import t from 'tap';
 import type { Test } from 'tap';
 import { loadConfig } from '../../../src/config/load.js';
-import { RequestContext } from '../../../src/request-context.js';
+import {
+  RequestContext,
+  kNoRequestHeaders,
+} from '../../../src/request-context.js';
 import { Router } from '../../../src/routing/router.js';
 import type { RoutingDecision } from '../../../src/routing/strategy.js';
 import { GatewayMetrics } from '../../../src/telemetry/metrics.js';
@@ -40,14 +43,12 @@ function setup(t: Test) {
 }
 
 function context(model: string): RequestContext {
-  const ctx = new RequestContext('r1', 'post', '/v1/chat/completions', {
-    authorization: '',
-    traceparent: '',
-    tracestate: '',
-    baggage: '',
-    contentLength: '',
-    costWeight: '',
-  });
+  const ctx = new RequestContext(
+    'r1',
+    'post',
+    '/v1/chat/completions',
+    kNoRequestHeaders,
+  );
   ctx.requestedModel = model;
   return ctx;
 }

@@ -10,8 +10,10 @@ import { loadConfig } from '../../../src/config/load.js';
 import type { GatewayConfig } from '../../../src/config/types.js';
 import type { Services } from '../../../src/http/services.js';
 import { RouterRuntime } from '../../../src/inference/setup.js';
-import { RequestContext } from '../../../src/request-context.js';
-import type { RequestHeaders } from '../../../src/request-context.js';
+import {
+  RequestContext,
+  kNoRequestHeaders,
+} from '../../../src/request-context.js';
 import { Router } from '../../../src/routing/router.js';
 import type { RoutingDecision } from '../../../src/routing/strategy.js';
 import { configureLogging } from '../../../src/telemetry/logger.js';
@@ -87,15 +89,6 @@ export interface RoutingHarness {
   close(): Promise<void>;
 }
 
-const kNoHeaders: RequestHeaders = {
-  authorization: '',
-  traceparent: '',
-  tracestate: '',
-  baggage: '',
-  contentLength: '',
-  costWeight: '',
-};
-
 // The Services that RouterRuntime reads: config, router and the lists.
 function services(config: GatewayConfig, router: Router): Services {
   return {
@@ -159,7 +152,7 @@ export async function startRoutingHarness(): Promise<RoutingHarness> {
   let next = 0;
   const route = (group: string, text: string, w: number | null) => {
     const id = `req-${next++}`;
-    const ctx = new RequestContext(id, 'post', kRoute, kNoHeaders);
+    const ctx = new RequestContext(id, 'post', kRoute, kNoRequestHeaders);
     return tracedRoute(svc, tracing, ctx, { group, text, w });
   };
   const close = async () => {
