@@ -17,3 +17,26 @@ export function workerFile(name: string): string {
 
 /** The repository (or installed package) root. */
 export const kProjectRoot = basename(kTop) === 'dist' ? dirname(kTop) : kTop;
+
+// Module hooks (a TypeScript loader under tests, instrumentation in
+// production) cost each thread a second or more to start and serve no
+// purpose in a compiled worker (SQLite, span export).
+const kHookFlags: ReadonlySet<string> = new Set([
+  '--import',
+  '--require',
+  '-r',
+  '--loader',
+  '--experimental-loader',
+]);
+
+/** `argv` without module hooks, for a compiled worker thread. */
+export function workerExecArgv(argv: readonly string[]): string[] {
+  const out: string[] = [];
+  for (let i = 0; i < argv.length; i += 1) {
+    const arg = argv[i] ?? '';
+    const flag = arg.split('=', 1)[0] ?? '';
+    if (!kHookFlags.has(flag)) out.push(arg);
+    else if (!arg.includes('=')) i += 1; // the value is the next element
+  }
+  return out;
+}

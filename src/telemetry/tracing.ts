@@ -1,8 +1,9 @@
 /**
  * The tracer provider of the process: NodeTracerProvider with a counting
- * BatchSpanProcessor and the OTLP/gRPC (or console) exporter, a resource
- * naming this replica, W3C trace-context and baggage propagation, and an
- * error handler that logs and counts instead of throwing (STYLE.md #9).
+ * BatchSpanProcessor and the OTLP/gRPC exporter on its own thread (or the
+ * console exporter), a resource naming this replica, W3C trace-context
+ * and baggage propagation, and an error handler that logs and counts
+ * instead of throwing (STYLE.md #9).
  */
 import {
   ROOT_CONTEXT,
@@ -18,7 +19,6 @@ import {
   W3CTraceContextPropagator,
   setGlobalErrorHandler,
 } from '@opentelemetry/core';
-import { OTLPTraceExporter } from '@opentelemetry/exporter-trace-otlp-grpc';
 import { resourceFromAttributes } from '@opentelemetry/resources';
 import type { Resource } from '@opentelemetry/resources';
 import {
@@ -38,6 +38,7 @@ import { CountingBatchProcessor } from './counting-processor.js';
 import type { SpanCounters } from './counting-processor.js';
 import type { WorkerSpanData } from '../inference/types.js';
 import { getLogger } from './logger.js';
+import { ThreadSpanExporter } from './thread-exporter.js';
 import { toReadableSpan } from './worker-spans.js';
 
 const log = getLogger('tracing');
@@ -68,7 +69,8 @@ function sampler(s: TracingSettings): Sampler {
 
 function exporter(s: TracingSettings): SpanExporter {
   if (s.exporter === 'console') return new ConsoleSpanExporter();
-  return new OTLPTraceExporter({
+  // The OTLP/gRPC exporter runs on its own thread (thread-exporter.ts).
+  return new ThreadSpanExporter({
     url: s.endpoint,
     timeoutMillis: s.exportTimeoutMs,
   });

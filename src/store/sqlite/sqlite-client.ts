@@ -5,7 +5,7 @@
  * only while a call is pending.
  */
 import { Worker } from 'node:worker_threads';
-import { workerFile } from '../../worker-path.js';
+import { workerExecArgv, workerFile } from '../../worker-path.js';
 import { StoreCallError } from '../error-code.js';
 import { parseReply } from './sqlite-messages.js';
 import type { SqliteCommand, SqliteOk } from './sqlite-messages.js';
@@ -14,28 +14,6 @@ import { getLogger } from '../../telemetry/logger.js';
 interface Pending {
   resolve(reply: SqliteOk): void;
   reject(err: StoreCallError): void;
-}
-
-// Module hooks (a TypeScript loader under tests, instrumentation in
-// production) cost each thread a second or more to start and serve no
-// purpose in a compiled worker that only talks to SQLite.
-const kHookFlags: ReadonlySet<string> = new Set([
-  '--import',
-  '--require',
-  '-r',
-  '--loader',
-  '--experimental-loader',
-]);
-
-function workerExecArgv(argv: readonly string[]): string[] {
-  const out: string[] = [];
-  for (let i = 0; i < argv.length; i += 1) {
-    const arg = argv[i] ?? '';
-    const flag = arg.split('=', 1)[0] ?? '';
-    if (!kHookFlags.has(flag)) out.push(arg);
-    else if (!arg.includes('=')) i += 1; // the value is the next element
-  }
-  return out;
 }
 
 /** Code of calls lost with a worker that exited or crashed. */

@@ -1,0 +1,41 @@
+/**
+ * Messages between the main thread's span exporter and the export
+ * thread (`workers/span-export.ts`). Every request gets exactly one
+ * reply with the same id; failures travel as a short reason, never as
+ * an Error object (errors crossing a thread are matched by code).
+ */
+import type { EncodedBatch } from './span-codec.js';
+
+/** How the export thread reaches the collector. */
+export interface ExportThreadOptions {
+  /** OTLP/gRPC endpoint, e.g. http://127.0.0.1:4317. */
+  readonly url: string;
+  readonly timeoutMillis: number;
+}
+
+/** Main thread to export thread. */
+export type ExportRequest =
+  | { readonly id: number; readonly op: 'export'; readonly batch: EncodedBatch }
+  | { readonly id: number; readonly op: 'flush' }
+  | { readonly id: number; readonly op: 'shutdown' };
+
+/** Export thread to main thread. */
+export interface ExportReply {
+  readonly id: number;
+  readonly ok: boolean;
+  /** Why an export failed (the exporter's error message); null if ok. */
+  readonly reason: string | null;
+}
+
+/** Narrow a reply; anything malformed reads as a failure of id -1. */
+export function parseExportReply(msg: unknown): ExportReply {
+  const r = msg as Partial<ExportReply> | null;
+  if (r === null || typeof r !== 'object' || typeof r.id !== 'number') {
+    return { id: -1, ok: false, reason: 'malformed reply' };
+  }
+  return {
+    id: r.id,
+    ok: r.ok === true,
+    reason: typeof r.reason === 'string' ? r.reason : null,
+  };
+}
