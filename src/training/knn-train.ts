@@ -113,7 +113,7 @@ export function trainKnn(ctx: TrainContext): FittedRouter {
     grid.map((h, g) => ({ params: { k: h.k, keep: h.keep }, oof: oofs[g]! })),
   );
   const hyper = grid[choice.base]!;
-  const blend = fitBlend(ctx, choice.alpha);
+  const blend = fitBlend(ctx, choice.alpha, choice.experts);
   const model: KnnModel = {
     dim: ctx.dim,
     rank,
@@ -128,7 +128,15 @@ export function trainKnn(ctx: TrainContext): FittedRouter {
   const { k, keep } = hyper;
   return {
     onnx: knnToOnnx(model, blend),
-    params: { k, keep, alpha: choice.alpha, power: kKnnPower, rank, rows: n },
+    params: {
+      k,
+      keep,
+      alpha: choice.alpha,
+      experts: choice.experts,
+      power: kKnnPower,
+      rank,
+      rows: n,
+    },
     oof: choice.oof,
     selection: choice.selection,
     forward: blendedForward(ctx, blend, (x, b) => knnForward(model, x, b)),

@@ -9,7 +9,7 @@ import { trainMlp } from './mlp-backprop.js';
 import type { MlpModel } from './mlp.js';
 import { mlpForward } from './mlp.js';
 import { mlpToOnnx } from './mlp-onnx.js';
-import { kPriorAlphaGrid } from './prior.js';
+import { kExpertRidgeGrid, kPriorAlphaGrid } from './prior.js';
 import { blendedForward, fitBlend, selectWithPrior } from './prior-select.js';
 import { shrunkTargets } from './targets.js';
 import type { FittedRouter, TrainContext } from './train-context.js';
@@ -57,6 +57,7 @@ export function trainMlpRouter(
   ctx: TrainContext,
   keepGrid: readonly number[] = kMlpKeepGrid,
   alphas: readonly number[] = kPriorAlphaGrid,
+  ridges: readonly number[] = kExpertRidgeGrid,
 ): FittedRouter {
   const n = ctx.rows.length;
   const nc = ctx.candidates;
@@ -79,14 +80,20 @@ export function trainMlpRouter(
     ctx,
     keepGrid.map((keep, g) => ({ params: { keep }, oof: oofs[g]! })),
     alphas,
+    ridges,
   );
   const keep = keepGrid[choice.base]!;
-  const blend = fitBlend(ctx, choice.alpha);
+  const blend = fitBlend(ctx, choice.alpha, choice.experts);
   const all = Array.from({ length: n }, (_, i) => i);
   const model = fit(ctx, all, keep);
   return {
     onnx: mlpToOnnx(model, blend),
-    params: { ...kMlpOptions, keep, alpha: choice.alpha },
+    params: {
+      ...kMlpOptions,
+      keep,
+      alpha: choice.alpha,
+      experts: choice.experts,
+    },
     oof: choice.oof,
     selection: choice.selection,
     forward: blendedForward(ctx, blend, (x, b) => mlpForward(model, x, b)),

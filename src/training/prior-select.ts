@@ -1,12 +1,14 @@
 /**
  * Chooses how much of the task prior (prior.ts) a router blends into
- * its own predictions: every base setting the strategy tried is scored
- * at every prior weight by out-of-fold AIQ, so the prior is only kept
- * where cross-validation says it helps (weight 0 is the router alone).
+ * its own predictions, and whether the prior uses per-task experts
+ * (task-experts.ts): every base setting the strategy tried is scored at
+ * every prior weight and expert penalty by out-of-fold AIQ, so the
+ * prior and its experts are only kept where cross-validation says they
+ * help (weight 0 is the router alone, penalty 0 the task means alone).
  */
 import { routerAiq } from './baselines.js';
-import { blendInto, finalPrior, oofPrior, priorForward } from './prior.js';
-import { kPriorAlphaGrid } from './prior.js';
+import { blendInto, finalPrior, oofPriors, priorForward } from './prior.js';
+import { kExpertRidgeGrid, kPriorAlphaGrid } from './prior.js';
 import type { PriorBlend } from './prior-onnx.js';
 import { embed } from './subspace.js';
 import type { SelectionEntry, TrainContext } from './train-context.js';
@@ -23,33 +25,50 @@ export interface BaseCandidate {
 export interface PriorChoice {
   readonly base: number;
   readonly alpha: number;
+  /** Ridge penalty of the prior's experts; 0 when it has none. */
+  readonly experts: number;
   readonly oof: Float32Array;
   readonly selection: SelectionEntry[];
 }
 
-/** Score every (base, alpha) pair; the best OOF AIQ wins. */
+/** Score every (base, alpha, experts) setting; the best OOF AIQ wins. */
 export function selectWithPrior(
   ctx: TrainContext,
   bases: readonly BaseCandidate[],
   alphas: readonly number[] = kPriorAlphaGrid,
+  ridges: readonly number[] = kExpertRidgeGrid,
 ): PriorChoice {
-  const prior = alphas.some((a) => a > 0) ? oofPrior(ctx) : null;
+  const priors = alphas.some((a) => a > 0) ? oofPriors(ctx, ridges) : [];
   const selection: SelectionEntry[] = [];
   let best: PriorChoice | null = null;
   let bestAiq = -Infinity;
+  const consider = (
+    base: number,
+    alpha: number,
+    experts: number,
+    oof: Float32Array,
+  ) => {
+    const oofAiq = routerAiq(oof, ctx.rows, ctx.costs).aiq;
+    const params = { ...bases[base]!.params, alpha, experts };
+    selection.push({ params, oofAiq });
+    // Strictly better only: ties keep the earlier (simpler) setting.
+    if (oofAiq > bestAiq) {
+      bestAiq = oofAiq;
+      best = { base, alpha, experts, oof, selection };
+    }
+  };
+
   bases.forEach((b, base) => {
     for (const alpha of alphas) {
-      const oof =
-        alpha === 0 || prior === null
-          ? b.oof
-          : blendInto(Float32Array.from(b.oof), prior, alpha);
-      const oofAiq = routerAiq(oof, ctx.rows, ctx.costs).aiq;
-      selection.push({ params: { ...b.params, alpha }, oofAiq });
-      // Strictly better only: ties keep the earlier (smaller) weight.
-      if (oofAiq > bestAiq) {
-        bestAiq = oofAiq;
-        best = { base, alpha, oof, selection };
+      // Without the prior its experts do not matter: score it once.
+      if (alpha === 0 || priors.length === 0) {
+        consider(base, alpha, 0, b.oof);
+        continue;
       }
+      ridges.forEach((ridge, g) => {
+        const oof = blendInto(Float32Array.from(b.oof), priors[g]!, alpha);
+        consider(base, alpha, ridge, oof);
+      });
     }
   });
   if (best === null) throw new RangeError('nothing to select from');
@@ -60,8 +79,9 @@ export function selectWithPrior(
 export function fitBlend(
   ctx: TrainContext,
   alpha: number,
+  experts = 0,
 ): PriorBlend | undefined {
-  return alpha > 0 ? { prior: finalPrior(ctx), alpha } : undefined;
+  return alpha > 0 ? { prior: finalPrior(ctx, experts), alpha } : undefined;
 }
 
 /** A reference forward pass with the blend applied after `base`. */
@@ -74,7 +94,7 @@ export function blendedForward(
   const { dim, projection, rank } = ctx;
   return (x, batch) => {
     const e = embed(x, batch, dim, projection, rank);
-    const p = priorForward(blend.prior, e, batch);
+    const p = priorForward(blend.prior, e, batch, x);
     return blendInto(base(x, batch), p, blend.alpha);
   };
 }

@@ -7,9 +7,14 @@
  * most of what routing can gain on public benchmarks; this head makes
  * that recognition explicit instead of leaving it to the neighbours.
  *
+ * With per-task experts (task-experts.ts) the task means are replaced
+ * by each task's linear prediction from the prompt's task block:
+ * prior[c] = sum_t p(t | x) × expert_t(x)[c].
+ *
  * Invariants: `layer` is [rank, tasks]; `means` is [tasks, candidates]
  * with row t the mean scores of task `tasks[t]` over the rows it was
- * fitted on.
+ * fitted on; `experts`, when present, covers the same tasks in the same
+ * order.
  */
 import { AdamLayer } from './adam.js';
 import type { RoutingRow } from './dataset.js';
@@ -17,6 +22,9 @@ import type { DenseLayer } from './mlp.js';
 import { denseForward } from './mlp.js';
 import { seededRandom, shuffleInPlace } from './rng.js';
 import { taskKey } from './targets.js';
+import type { TaskExperts } from './task-experts.js';
+import { expertsForward, fitTaskExperts } from './task-experts.js';
+import { kTaskFeatureCount } from './task-features.js';
 import type { TrainContext } from './train-context.js';
 import { complement, takeRows } from './train-context.js';
 
@@ -26,6 +34,8 @@ export interface TaskPrior {
   readonly candidates: number;
   readonly layer: DenseLayer;
   readonly means: Float32Array;
+  /** Per-task experts replacing `means` in the output, when fitted. */
+  readonly experts?: TaskExperts;
 }
 
 /** Optimiser settings of the prior's classifier. */
@@ -147,11 +157,15 @@ function gradients(
   }
 }
 
-/** Prior quality [batch, C] from projected features [batch, rank]. */
+/**
+ * Prior quality [batch, C] from projected features [batch, rank]; a
+ * prior with experts also reads the raw features [batch, dim].
+ */
 export function priorForward(
   prior: TaskPrior,
   embedded: Float32Array,
   batch: number,
+  features?: Float32Array,
 ): Float32Array {
   const nt = prior.tasks.length;
   const nc = prior.candidates;
@@ -159,12 +173,22 @@ export function priorForward(
   denseForward(prior.layer, embedded, batch, p);
   softmaxRows(p, nt);
 
+  const { experts } = prior;
+  if (experts !== undefined && features === undefined) {
+    throw new RangeError('a prior with experts needs the raw features');
+  }
+  // Without experts every row mixes the same table, the task means.
+  const table =
+    experts === undefined ? null : expertsForward(experts, features!, batch);
+  const m = table ?? prior.means;
+  const stride = table === null ? 0 : nt * nc;
   const out = new Float32Array(batch * nc);
   for (let b = 0; b < batch; b++) {
+    const base = b * stride;
     for (let t = 0; t < nt; t++) {
       const w = p[b * nt + t]!;
       for (let c = 0; c < nc; c++) {
-        out[b * nc + c]! += w * prior.means[t * nc + c]!;
+        out[b * nc + c]! += w * m[base + t * nc + c]!;
       }
     }
   }
@@ -188,41 +212,88 @@ export const kPriorAlphaGrid: readonly number[] = Object.freeze([
   0, 0.75, 0.9, 1,
 ]);
 
-/** Out-of-fold prior quality [rows, C] over the context's folds. */
-export function oofPrior(
+/**
+ * Ridge penalties of the per-task experts that cross-validation chooses
+ * from; 0 stands for "no experts" (the task means alone, the limit of
+ * an infinite penalty).
+ */
+export const kExpertRidgeGrid: readonly number[] = Object.freeze([0, 1, 3, 10]);
+
+/** `prior` with experts of penalty `ridge` fitted on `rows` (0: none). */
+export function withExperts(
+  prior: TaskPrior,
+  features: Float32Array,
+  dim: number,
+  rows: readonly RoutingRow[],
+  ridge: number,
+): TaskPrior {
+  if (ridge === 0) return prior;
+  const nc = prior.candidates;
+  const index = new Map(prior.tasks.map((t, i) => [t, i]));
+  const scores = new Float64Array(rows.length * nc);
+  rows.forEach((r, i) => scores.set(r.scores.subarray(0, nc), i * nc));
+  const experts = fitTaskExperts(
+    {
+      features,
+      dim,
+      // The task block closes the featurizer output (featurizer.ts).
+      offset: dim - kTaskFeatureCount,
+      inputs: kTaskFeatureCount,
+      labels: Int32Array.from(rows, (r) => index.get(taskKey(r))!),
+      tasks: prior.tasks.length,
+      scores,
+      candidates: nc,
+    },
+    ridge,
+  );
+  return { ...prior, experts };
+}
+
+/**
+ * Out-of-fold prior quality [rows, C] over the context's folds, one
+ * matrix per entry of `ridges`; each fold's classifier is shared.
+ */
+export function oofPriors(
   ctx: TrainContext,
+  ridges: readonly number[] = [0],
   opts: PriorOptions = kPriorOptions,
-): Float32Array {
+): Float32Array[] {
   const n = ctx.rows.length;
   const nc = ctx.candidates;
-  const out = new Float32Array(n * nc);
+  const outs = ridges.map(() => new Float32Array(n * nc));
   for (const fold of ctx.folds) {
     const fit = complement(n, fold);
+    const fitRows = fit.map((i) => ctx.rows[i]!);
     const prior = fitTaskPrior(
       takeRows(ctx.embedded, ctx.rank, fit),
       ctx.rank,
-      fit.map((i) => ctx.rows[i]!),
+      fitRows,
       nc,
       ctx.seed,
       opts,
     );
-    const q = priorForward(
-      prior,
-      takeRows(ctx.embedded, ctx.rank, fold),
-      fold.length,
-    );
-    fold.forEach((r, i) => out.set(q.subarray(i * nc, (i + 1) * nc), r * nc));
+    const fitX = takeRows(ctx.features, ctx.dim, fit);
+    const e = takeRows(ctx.embedded, ctx.rank, fold);
+    const x = takeRows(ctx.features, ctx.dim, fold);
+    ridges.forEach((ridge, g) => {
+      const p = withExperts(prior, fitX, ctx.dim, fitRows, ridge);
+      const q = priorForward(p, e, fold.length, x);
+      fold.forEach((r, i) =>
+        outs[g]!.set(q.subarray(i * nc, (i + 1) * nc), r * nc),
+      );
+    });
   }
-  return out;
+  return outs;
 }
 
-/** The prior fitted on every training row. */
-export function finalPrior(ctx: TrainContext): TaskPrior {
-  return fitTaskPrior(
+/** The prior fitted on every training row, with experts unless 0. */
+export function finalPrior(ctx: TrainContext, ridge = 0): TaskPrior {
+  const prior = fitTaskPrior(
     ctx.embedded,
     ctx.rank,
     ctx.rows,
     ctx.candidates,
     ctx.seed,
   );
+  return withExperts(prior, ctx.features, ctx.dim, ctx.rows, ridge);
 }

@@ -57,6 +57,16 @@ t.test('routers blended with the prior match their graphs', async (t) => {
   t.equal(routers[1]!.params.alpha, 0.75);
 });
 
+t.test('a prior with per-task experts matches its graph', async (t) => {
+  const mlp = trainMlpRouter(ctx, [0.5], [1], [3]);
+  t.equal(mlp.params.experts, 3);
+  for (const n of [1, fresh.length]) {
+    const xb = x.subarray(0, n * ctx.dim);
+    const d = await maxOnnxDeviation(mlp.onnx, xb, n, ctx.dim, mlp.forward);
+    t.ok(d <= 1e-4, `batch ${n}: deviation ${d}`);
+  }
+});
+
 t.test('prior weight 0 leaves the router as trained alone', async (t) => {
   const alone = trainMlpRouter(ctx, [0.5], [0]);
   t.equal(alone.params.alpha, 0);
