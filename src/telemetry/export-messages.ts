@@ -14,10 +14,13 @@ export interface ExportThreadOptions {
 }
 
 /** Main thread to export thread. */
-export type ExportRequest =
-  | { readonly id: number; readonly op: 'export'; readonly batch: EncodedBatch }
-  | { readonly id: number; readonly op: 'flush' }
-  | { readonly id: number; readonly op: 'shutdown' };
+export type ExportCommand =
+  | { readonly op: 'export'; readonly batch: EncodedBatch }
+  | { readonly op: 'flush' }
+  | { readonly op: 'shutdown' };
+
+/** A command as posted, with the id its reply echoes. */
+export type ExportRequest = ExportCommand & { readonly id: number };
 
 /** Export thread to main thread. */
 export interface ExportReply {

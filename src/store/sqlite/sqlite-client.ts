@@ -1,94 +1,61 @@
 /**
- * The main thread's side of the SQLite worker: posts commands, matches
- * replies by id, and replaces a worker that died (the next call starts a
- * fresh one, which reopens the file). The worker keeps the process alive
- * only while a call is pending.
+ * The main thread's side of the SQLite worker: posts commands and turns
+ * replies into results. A worker that died is replaced by the next call
+ * (the new one reopens the file first); the worker keeps the process
+ * alive only while a call is pending (src/thread-calls.ts).
  */
-import { Worker } from 'node:worker_threads';
-import { workerExecArgv, workerFile } from '../../worker-path.js';
+import { ThreadCalls } from '../../thread-calls.js';
+import { workerFile } from '../../worker-path.js';
 import { StoreCallError } from '../error-code.js';
 import { parseReply } from './sqlite-messages.js';
 import type { SqliteCommand, SqliteOk } from './sqlite-messages.js';
 import { getLogger } from '../../telemetry/logger.js';
-
-interface Pending {
-  resolve(reply: SqliteOk): void;
-  reject(err: StoreCallError): void;
-}
 
 /** Code of calls lost with a worker that exited or crashed. */
 export const kWorkerLost = 'GW_ERR_STORE_UNAVAILABLE';
 
 /** RPC to one SQLite worker thread. */
 export class SqliteClient {
-  readonly #path: string;
-  readonly #pending = new Map<number, Pending>();
-  #worker: Worker | null = null;
-  #nextId = 1;
+  readonly #calls: ThreadCalls;
   #closed = false;
 
   constructor(path: string) {
-    this.#path = path;
+    this.#calls = new ThreadCalls({
+      file: workerFile('sqlite-writer'),
+      // Every worker opens the file first; commands posted meanwhile queue.
+      greeting: { op: 'open', path },
+      onError: (err) => {
+        getLogger('store').error({ err: err.name }, 'sqlite worker failed');
+      },
+    });
   }
 
   /** Run one command in the worker. Rejects with a StoreCallError. */
   call(cmd: SqliteCommand): Promise<SqliteOk> {
     if (this.#closed) return Promise.reject(new StoreCallError(kWorkerLost));
 
-    const worker = this.#worker ?? this.#spawn();
-    const id = this.#nextId++;
     return new Promise<SqliteOk>((resolve, reject) => {
-      if (this.#pending.size === 0) worker.ref();
-      this.#pending.set(id, { resolve, reject });
-      worker.postMessage({ ...cmd, id });
+      this.#calls.post(cmd, (msg) => {
+        if (msg === null) return reject(new StoreCallError(kWorkerLost));
+        let reply;
+        try {
+          reply = parseReply(msg);
+        } catch {
+          return reject(new StoreCallError('GW_ERR_INTERNAL'));
+        }
+        if (reply.ok) resolve(reply);
+        else reject(new StoreCallError(reply.code));
+      });
     });
   }
 
   /** Close the database, then end the thread. */
   async close(): Promise<void> {
     if (this.#closed) return;
-    if (this.#worker !== null) await this.call({ op: 'close' }).catch(() => {});
-
-    this.#closed = true;
-    const worker = this.#worker;
-    this.#worker = null;
-    await worker?.terminate();
-  }
-
-  #spawn(): Worker {
-    const worker = new Worker(workerFile('sqlite-writer'), {
-      execArgv: workerExecArgv(process.execArgv),
-    });
-    worker.unref();
-    worker.on('message', (msg: unknown) => this.#onReply(msg));
-    worker.on('error', (err: Error) => {
-      getLogger('store').error({ err: err.name }, 'sqlite worker failed');
-    });
-    worker.on('exit', () => this.#onExit(worker));
-    this.#worker = worker;
-
-    // Every worker opens the file first; commands posted meanwhile queue.
-    const id = this.#nextId++;
-    worker.postMessage({ op: 'open', path: this.#path, id });
-    return worker;
-  }
-
-  #onReply(msg: unknown): void {
-    const reply = parseReply(msg);
-    const pending = this.#pending.get(reply.id);
-    if (pending === undefined) return;
-
-    this.#pending.delete(reply.id);
-    if (this.#pending.size === 0) this.#worker?.unref();
-    if (reply.ok) pending.resolve(reply);
-    else pending.reject(new StoreCallError(reply.code));
-  }
-
-  #onExit(worker: Worker): void {
-    if (this.#worker === worker) this.#worker = null;
-    for (const pending of this.#pending.values()) {
-      pending.reject(new StoreCallError(kWorkerLost));
+    if (this.#calls.started) {
+      await this.call({ op: 'close' }).catch(() => {});
     }
-    this.#pending.clear();
+    this.#closed = true;
+    await this.#calls.terminate();
   }
 }
