@@ -32,6 +32,8 @@ export interface UpstreamBehaviour {
   chunkBytes?: number;
   /** End events with CRLF pairs, as sse-starlette does. */
   crlf?: boolean;
+  /** Keep the response open this long after [DONE], ms. */
+  lingerAfterDoneMs?: number;
 }
 
 /** A request as the upstream saw it. */
@@ -161,6 +163,7 @@ async function answer(
     );
   }
   if (b.omitDone !== true) res.write(sep('data: [DONE]\n\n'));
+  if (b.lingerAfterDoneMs) await sleep(b.lingerAfterDoneMs);
   res.end();
 }
 

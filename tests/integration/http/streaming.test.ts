@@ -34,6 +34,29 @@ t.test(
   },
 );
 
+t.test(
+  '[DONE] reaches the client while the upstream lingers before ending',
+  async (t) => {
+    const up = await startUpstream(t, { chunks: 3, lingerAfterDoneMs: 1500 });
+    const { url } = await startTestGateway(t, upstreamConfig([up.url]));
+    const res = await request(`${url}/v1/chat/completions`, {
+      method: 'POST',
+      body: kBody(),
+    });
+    let seen = '';
+    const it = res.body[Symbol.asyncIterator]();
+    while (!seen.includes('data: [DONE]')) {
+      const n = await it.next();
+      if (n.done === true) break;
+      seen += String(n.value);
+    }
+    t.match(seen, /data: \[DONE\]/);
+    // The gateway holds [DONE] for the upstream's end one loop turn at most.
+    t.equal(up.seen[0]?.finished, false, 'upstream has not ended yet');
+    for (let n = await it.next(); !n.done; n = await it.next());
+  },
+);
+
 t.test('a client disconnect closes the upstream request', async (t) => {
   const up = await startUpstream(t, { chunks: 50, chunkIntervalMs: 50 });
   const { url, gw } = await startTestGateway(t, upstreamConfig([up.url]));
