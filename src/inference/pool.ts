@@ -65,6 +65,11 @@ export class InferencePool {
       idleTimeout: 2 ** 31 - 1,
       maxQueue: opts.maxQueue,
       concurrentTasksPerWorker: 1,
+      // Between tasks the worker waits with Atomics.waitAsync, so its
+      // event loop stays free (onnxruntime's run resolves on a later
+      // turn). Against Piscina's default 'sync', 7 alternating pairs of
+      // 4,000 dry-run routes: p50 314 µs vs 335 µs, p99 2.3 vs 2.5 ms.
+      atomics: 'async',
       // A hung worker must not hold shutdown for Piscina's default 30 s.
       closeTimeout: 1000,
     });
