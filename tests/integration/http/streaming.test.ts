@@ -1,7 +1,9 @@
 import t from 'tap';
+import type { Test } from 'tap';
 import { request } from 'undici';
 import { startTestGateway, upstreamConfig } from '../../helpers/gateway.js';
 import { startUpstream } from '../../helpers/upstream.js';
+import type { UpstreamBehaviour } from '../../helpers/upstream.js';
 
 const kBody = (extra: Record<string, unknown> = {}) =>
   JSON.stringify({
@@ -11,18 +13,26 @@ const kBody = (extra: Record<string, unknown> = {}) =>
     ...extra,
   });
 
+/** A streamed chat through a gateway in front of `behaviour`. */
+async function streamFrom(t: Test, behaviour: UpstreamBehaviour) {
+  const up = await startUpstream(t, behaviour);
+  const { url } = await startTestGateway(t, upstreamConfig([up.url]));
+  const res = await request(`${url}/v1/chat/completions`, {
+    method: 'POST',
+    body: kBody(),
+  });
+  return { up, res, it: res.body[Symbol.asyncIterator]() };
+}
+
 t.test(
   'streamed chunks reach the client before the upstream finishes',
   async (t) => {
-    const up = await startUpstream(t, { chunks: 5, chunkIntervalMs: 150 });
-    const { url } = await startTestGateway(t, upstreamConfig([up.url]));
-    const res = await request(`${url}/v1/chat/completions`, {
-      method: 'POST',
-      body: kBody(),
+    const { up, res, it } = await streamFrom(t, {
+      chunks: 5,
+      chunkIntervalMs: 150,
     });
     t.equal(res.statusCode, 200);
     t.match(res.headers['content-type'], /text\/event-stream/);
-    const it = res.body[Symbol.asyncIterator]();
     const first = await it.next();
     t.match(String(first.value), /c0/);
     // The upstream is still sending: the gateway did not buffer the stream.
@@ -37,21 +47,18 @@ t.test(
 t.test(
   '[DONE] reaches the client while the upstream lingers before ending',
   async (t) => {
-    const up = await startUpstream(t, { chunks: 3, lingerAfterDoneMs: 1500 });
-    const { url } = await startTestGateway(t, upstreamConfig([up.url]));
-    const res = await request(`${url}/v1/chat/completions`, {
-      method: 'POST',
-      body: kBody(),
+    const { up, it } = await streamFrom(t, {
+      chunks: 3,
+      lingerAfterDoneMs: 1500,
     });
     let seen = '';
-    const it = res.body[Symbol.asyncIterator]();
     while (!seen.includes('data: [DONE]')) {
       const n = await it.next();
       if (n.done === true) break;
       seen += String(n.value);
     }
     t.match(seen, /data: \[DONE\]/);
-    // The gateway holds [DONE] for the upstream's end one loop turn at most.
+    // [DONE] is forwarded as it arrives, not when the upstream ends.
     t.equal(up.seen[0]?.finished, false, 'upstream has not ended yet');
     for (let n = await it.next(); !n.done; n = await it.next());
   },
