@@ -30,7 +30,7 @@ function reason(err: unknown): string {
 }
 
 /** Perform one request; the reply comes when the exporter is done. */
-export function handleExportRequest(req: ExportRequest): void {
+function handleExportRequest(req: ExportRequest): void {
   const { id } = req;
   if (req.op === 'export') {
     let spans;

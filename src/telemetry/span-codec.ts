@@ -5,8 +5,9 @@
  * as they are costs about 3.7 µs a span (their attribute maps are slow
  * to serialize); this layout about 1.2 µs, encoding included.
  *
- * Layout: for each span, `kFixed` fields in the order of `Field`, then
- * `attrCount` pairs of (index into `keys`, value). What few spans carry
+ * Layout: for each span, the fields of `Field` in order (the last,
+ * `AttrCount`, says how many attributes follow), then that many pairs
+ * of (index into `keys`, value). What few spans carry
  * besides (events, links, trace state, a status message, dropped
  * counts) goes to `extras`, referenced by index. Resources and scopes
  * are listed once per batch. Decoding rebuilds ReadableSpans that the
