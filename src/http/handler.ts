@@ -4,7 +4,6 @@
  * `max_header_bytes`, attach onAborted before any await, admission
  * control, and exactly one end-of-request report.
  */
-import { randomUUID } from 'node:crypto';
 import type { GatewayError } from '../errors.js';
 import {
   DrainingError,
@@ -13,6 +12,7 @@ import {
   toGatewayError,
 } from '../errors.js';
 import { RequestContext, kNoRequestHeaders } from '../request-context.js';
+import { newRequestId } from '../request-id.js';
 import type { RequestOutcome } from '../store/types.js';
 import { getLogger } from '../telemetry/logger.js';
 import { sendError } from './respond.js';
@@ -88,7 +88,7 @@ function readContext(req: HttpRequest, route: string): RequestContext {
   g.baggage = g.contentLength = g.costWeight = '';
   req.forEach(scanField);
 
-  const ctx = new RequestContext(randomUUID(), req.getMethod(), route, {
+  const ctx = new RequestContext(newRequestId(), req.getMethod(), route, {
     authorization: g.authorization,
     traceparent: g.traceparent,
     tracestate: g.tracestate,

@@ -95,9 +95,14 @@ export class Featurizer {
     return v;
   }
 
-  /** Row-major [texts.length, dim] matrix of features. */
-  featurizeBatch(texts: readonly string[]): Float32Array {
-    const m = new Float32Array(texts.length * this.dim);
+  /**
+   * Row-major [texts.length, dim] matrix of features, written into the
+   * front of `out` when given (it must be long enough).
+   */
+  featurizeBatch(texts: readonly string[], out?: Float32Array): Float32Array {
+    const n = texts.length * this.dim;
+    if (out !== undefined && out.length < n) throw new RangeError('output');
+    const m = out === undefined ? new Float32Array(n) : out.subarray(0, n);
     for (let r = 0; r < texts.length; r++) {
       this.featurize(texts[r]!, m.subarray(r * this.dim, (r + 1) * this.dim));
     }

@@ -38,6 +38,15 @@ function marks(n: number): string {
   return new Array<string>(n).fill('?').join(', ');
 }
 
+/**
+ * Page cache of the connection. better-sqlite3 builds with 16 MiB, and
+ * under load the log filled all of it; with time-ordered request ids
+ * every insert lands at the right edge of each index, so a few MiB hold
+ * the working set. 300,000 logged rows: 7.0 µs a row at 4 MiB against
+ * 7.2-7.3 µs at 16 MiB, and 15 MB less RSS.
+ */
+const kCacheKiB = 4096;
+
 /** An open database with migrations applied. */
 export class SqliteDb {
   readonly journalMode: string;
@@ -56,6 +65,7 @@ export class SqliteDb {
     // crash can lose the last transactions, an accepted risk for a log.
     this.#db.pragma('synchronous = NORMAL');
     this.#db.pragma(`busy_timeout = ${kBusyTimeoutMs}`);
+    this.#db.pragma(`cache_size = -${kCacheKiB}`);
     this.#migrate();
 
     this.#insertLog = this.#db.prepare(

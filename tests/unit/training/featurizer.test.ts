@@ -37,3 +37,17 @@ t.test('featurize writes into a caller buffer of the right size', async (t) => {
   t.same(out.subarray(f.dim), f.featurize(prompts[0]!));
   t.throws(() => f.featurize('a', new Float32Array(3)), RangeError);
 });
+
+t.test(
+  'a batch written into a reused buffer equals a fresh batch',
+  async (t) => {
+    const f = new Featurizer(kSmallParams, idf);
+    const buf = new Float32Array(f.dim * 4);
+    f.featurizeBatch(prompts.slice(0, 4), buf);
+    // A smaller batch next must not see the rows the bigger one left.
+    const two = f.featurizeBatch(prompts.slice(5, 7), buf);
+    t.equal(two.length, f.dim * 2);
+    t.same(two, f.featurizeBatch(prompts.slice(5, 7)));
+    t.throws(() => f.featurizeBatch(prompts.slice(0, 5), buf), RangeError);
+  },
+);
