@@ -7,19 +7,10 @@ import { mkdirSync } from 'node:fs';
 import { dirname } from 'node:path';
 import Database from 'better-sqlite3';
 import type { Database as Db, Statement } from 'better-sqlite3';
-import type {
-  KeyUsageExchange,
-  RequestLogRow,
-  VirtualKeyRecord,
-} from '../types.js';
+import type { KeyUsageExchange, VirtualKeyRecord } from '../types.js';
 import type { SqliteCommand } from './sqlite-messages.js';
 import { kMigrations, migrationsTableSql } from '../migrations.js';
-import {
-  kCostParam,
-  kKeyIdParam,
-  kLogColumns,
-  logRowParams,
-} from '../log-codec.js';
+import { kCostParam, kKeyIdParam, kLogColumns } from '../log-codec.js';
 import type { SqlValue } from '../log-codec.js';
 import { kKeyColumns, kKeySelect, keyParams } from '../key-codec.js';
 import { spendLogsQuery } from '../spend-query.js';
@@ -90,7 +81,7 @@ export class SqliteDb {
       case 'open':
         return { journalMode: this.journalMode };
       case 'insertLog':
-        return this.#insertRows(cmd.rows);
+        return this.#insertRows(cmd.values);
       case 'createKey':
         return this.#createKey(cmd.record);
       case 'getKey': {
@@ -143,12 +134,16 @@ export class SqliteDb {
     apply.immediate();
   }
 
-  #insertRows(rows: readonly RequestLogRow[]): { inserted: number } {
+  #insertRows(values: readonly SqlValue[]): { inserted: number } {
+    const width = kLogColumns.length;
+    if (values.length % width !== 0) {
+      throw new RangeError('log values are not whole rows');
+    }
     const insert = this.#db.transaction(() => {
       const spend = new Map<string, number>();
       let inserted = 0;
-      for (const row of rows) {
-        const params = logRowParams(row);
+      for (let at = 0; at < values.length; at += width) {
+        const params = values.slice(at, at + width);
         if (this.#insertLog.run(...bindable(params)).changes === 0) continue;
 
         // Only rows new to the table add to spend, so a retried batch

@@ -15,7 +15,8 @@ import type { ResolvedStoreOptions } from '../store-options.js';
 import { QueuedStore, spendFromRows } from '../queued-store.js';
 import type { BatchTiming } from '../log-writer.js';
 import { errorCode, toStoreError } from '../error-code.js';
-import { logRowFromDb } from '../log-codec.js';
+import { logRowFromDb, logRowParams } from '../log-codec.js';
+import type { SqlValue } from '../log-codec.js';
 import { keyFromDb } from '../key-codec.js';
 import { usageFromDb } from '../key-usage-query.js';
 import { asRecord, str } from '../narrow.js';
@@ -57,7 +58,9 @@ export class SqliteStore extends QueuedStore implements Store {
 
   /** Part of BatchSink: one transaction in the worker. */
   async writeBatch(rows: readonly RequestLogRow[]): Promise<BatchTiming> {
-    const reply = await this.#client.call({ op: 'insertLog', rows });
+    const values: SqlValue[] = [];
+    for (const row of rows) values.push(...logRowParams(row));
+    const reply = await this.#client.call({ op: 'insertLog', values });
     this.#writerThreadId = reply.threadId;
     return { startedAt: reply.startedAt, endedAt: reply.endedAt };
   }
