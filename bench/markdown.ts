@@ -125,7 +125,8 @@ function profileSection(r: Report): string {
         `| ${e.name.replace(/\|/g, '\\|')} | ${fmt(e.selfMs, 0)} | ${fmt(e.share * 100, 1)}% |`,
     );
   return [
-    `## Where the gateway's time goes (\`${p.scenario}\`, \`node --cpu-prof\`)\n`,
+    `## Where the gateway's time goes (\`${p.target ?? 'simple-shuffle'}\`, ` +
+      `\`${p.scenario}\`, \`node --cpu-prof\`)\n`,
     `Main thread busy ${fmt(p.summary.busyMs, 0)} ms, idle ${fmt(p.summary.idleMs, 0)} ms, ` +
       `${p.requests} requests: ${fmt((p.summary.busyMs * 1000) / Math.max(1, p.requests), 1)} µs of main-thread CPU per request ` +
       `(worker threads busy ${p.workerBusyMs.map((ms) => `${fmt(ms, 0)} ms`).join(', ') || 'none'}). ` +

@@ -7,6 +7,9 @@ import { parseArgs } from 'node:util';
 /** Which program offers the closed-loop load. */
 export type Generator = 'autocannon' | 'wrk';
 
+/** Gateway variants the profile can run. */
+export type ProfileTarget = 'simple-shuffle' | 'tracing';
+
 /** Resolved options of one benchmark run. */
 export interface BenchOptions {
   readonly quick: boolean;
@@ -16,6 +19,8 @@ export interface BenchOptions {
   readonly scenarios: readonly string[] | null;
   /** Also record a CPU profile of the gateway under saturation. */
   readonly profile: boolean;
+  /** The gateway variant profiled. */
+  readonly profileTarget: ProfileTarget;
   readonly outDir: string;
   readonly chunks: number;
   readonly chunkIntervalMs: number;
@@ -31,6 +36,7 @@ export const kUsage = `usage: node dist/bench/run.js [options]
   --scenarios <a,b>       only these scenarios
   --profile / --no-profile  CPU profile of the gateway under saturation
                           (default: on for the full suite, off for quick)
+  --profile-target <name> simple-shuffle (default) or tracing
   --rounds <n>            rounds of the saturation scenarios
   --chunks <n>            content chunks per streamed answer (default 20)
   --chunk-interval-ms <n> gap between streamed chunks (default 0)
@@ -64,6 +70,7 @@ export function parseOptions(argv: readonly string[]): BenchOptions | null {
       scenarios: { type: 'string' },
       profile: { type: 'boolean' },
       'no-profile': { type: 'boolean' },
+      'profile-target': { type: 'string', default: 'simple-shuffle' },
       rounds: { type: 'string' },
       chunks: { type: 'string' },
       'chunk-interval-ms': { type: 'string' },
@@ -77,6 +84,10 @@ export function parseOptions(argv: readonly string[]): BenchOptions | null {
   if (generator !== 'autocannon' && generator !== 'wrk') {
     throw new Error('--generator must be autocannon or wrk');
   }
+  const profileTarget = values['profile-target'];
+  if (profileTarget !== 'simple-shuffle' && profileTarget !== 'tracing') {
+    throw new Error('--profile-target must be simple-shuffle or tracing');
+  }
   const quick = values.quick;
   return {
     quick,
@@ -84,6 +95,7 @@ export function parseOptions(argv: readonly string[]): BenchOptions | null {
     targets: list(values.targets),
     scenarios: list(values.scenarios),
     profile: values['no-profile'] ? false : (values.profile ?? !quick),
+    profileTarget,
     outDir: values.out,
     chunks: int(values.chunks, '--chunks', 1) ?? 20,
     chunkIntervalMs:

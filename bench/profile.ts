@@ -1,6 +1,6 @@
 /**
  * A CPU profile of the gateway's hot path: a separate simple-shuffle
- * gateway started with `node --cpu-prof`, held at saturation, stopped
+ * gateway (tracing on or off) started with `node --cpu-prof`, held at saturation, stopped
  * with SIGTERM (the profile is written at exit), then summarised. Kept
  * apart from the measured runs: profiling slows the process down.
  */
@@ -9,6 +9,7 @@ import { join } from 'node:path';
 import { runAutocannon } from './autocannon-load.js';
 import { summarizeProfile } from './cpu-profile.js';
 import { loadRequest } from './measure.js';
+import type { ProfileTarget } from './options.js';
 import type { ProfileRecord } from './report.js';
 import { launchGateway } from './target-launch.js';
 import type { LaunchEnv } from './target-launch.js';
@@ -32,19 +33,20 @@ export async function profileGateway(
   chunks: number,
   outDir: string,
   stem: string,
+  target: ProfileTarget,
 ): Promise<ProfileRecord> {
   const dir = join(env.workDir, 'cpu-prof');
   mkdirSync(dir, { recursive: true });
   const spec = {
     name: 'profile',
-    title: 'RouteIQ, simple-shuffle, --cpu-prof',
+    title: `RouteIQ, ${target}, --cpu-prof`,
     role: 'subject' as const,
     scenarios: null,
   };
   const t = await launchGateway(spec, env, {
     router: null,
     logLevel: 'warn',
-    tracing: false,
+    tracing: target === 'tracing',
     execArgv: ['--cpu-prof', `--cpu-prof-dir=${dir}`],
   });
   let requests = 0;
@@ -59,15 +61,24 @@ export async function profileGateway(
   const files = readdirSync(dir).filter((f) => kThread.test(f));
   const main = files.find((f) => kThread.exec(f)?.[1] === '0');
   if (main === undefined) throw new Error('the gateway wrote no CPU profile');
+  mkdirSync(join(outDir, 'profiles'), { recursive: true });
   const workers = files
     .filter((f) => f !== main)
-    .map((f) => summarizeProfile(readProfile(join(dir, f)), 0).busyMs);
-  mkdirSync(join(outDir, 'profiles'), { recursive: true });
+    .map((f) => {
+      // Worker threads' profiles are kept beside the main one.
+      const n = kThread.exec(f)?.[1] ?? '';
+      copyFileSync(
+        join(dir, f),
+        join(outDir, 'profiles', `${stem}-thread-${n}.cpuprofile`),
+      );
+      return summarizeProfile(readProfile(join(dir, f)), 0).busyMs;
+    });
   const dest = join(outDir, 'profiles', `${stem}-gateway.cpuprofile`);
   copyFileSync(join(dir, main), dest);
   const summary = summarizeProfile(readProfile(join(dir, main)));
   return {
     file: dest,
+    target,
     scenario: sc.name,
     requests,
     summary,

@@ -23,6 +23,8 @@ export interface Omission {
 export interface ProfileRecord {
   /** The main thread's profile (open it in Chrome DevTools). */
   readonly file: string;
+  /** The gateway variant profiled (absent in older reports). */
+  readonly target?: string;
   readonly scenario: string;
   /** Requests served while profiled. */
   readonly requests: number;

@@ -133,7 +133,14 @@ export async function runSuite(
     const sat = scenariosFor(opts.quick, 1).find((s) => s.name === 'sat-json');
     const profile =
       opts.profile && sat !== undefined
-        ? await profileGateway(env, sat, opts.chunks, opts.outDir, stem)
+        ? await profileGateway(
+            env,
+            sat,
+            opts.chunks,
+            opts.outDir,
+            stem,
+            opts.profileTarget,
+          )
         : null;
     return {
       scenarios,

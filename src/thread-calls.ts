@@ -38,13 +38,20 @@ export class ThreadCalls {
     return this.#worker !== null;
   }
 
-  /** Post `msg` with a fresh `id`; `done` gets the reply (null: lost). */
-  post(msg: Readonly<Record<string, unknown>>, done: ReplyCallback): void {
+  /**
+   * Post `msg` with a fresh `id`; `done` gets the reply (null: lost).
+   * Buffers in `transfer` move to the thread and are unusable here.
+   */
+  post(
+    msg: Readonly<Record<string, unknown>>,
+    done: ReplyCallback,
+    transfer?: readonly ArrayBuffer[],
+  ): void {
     const worker = this.#worker ?? this.#spawn();
     const id = this.#nextId++;
     if (this.#pending.size === 0) worker.ref();
     this.#pending.set(id, done);
-    worker.postMessage({ ...msg, id });
+    worker.postMessage({ ...msg, id }, transfer);
   }
 
   /** End the thread; what was pending is failed by its exit. */

@@ -1,13 +1,13 @@
 /**
- * The export thread: owns the OTLP/gRPC trace exporter, so protobuf
- * encoding and HTTP/2 framing of span batches never run on the event
- * loop. The main thread's BatchSpanProcessor hands it encoded batches
- * (src/telemetry/span-codec.ts); each request gets one reply.
+ * The export thread: owns the OTLP/gRPC transport, so HTTP/2 framing,
+ * retries and the collector's replies never run on the event loop. The
+ * main thread's BatchSpanProcessor hands it each batch as an encoded
+ * ExportTraceServiceRequest (src/telemetry/otlp-encode.ts); each
+ * request gets one reply.
  */
 import { parentPort, workerData } from 'node:worker_threads';
 import { ExportResultCode } from '@opentelemetry/core';
-import { OTLPTraceExporter } from '@opentelemetry/exporter-trace-otlp-grpc';
-import { ResourceCache, decodeBatch } from '../src/telemetry/span-decode.js';
+import { EncodedTraceExporter } from '../src/telemetry/encoded-exporter.js';
 import type {
   ExportReply,
   ExportRequest,
@@ -15,11 +15,10 @@ import type {
 } from '../src/telemetry/export-messages.js';
 
 const opts = workerData as ExportThreadOptions;
-const exporter = new OTLPTraceExporter({
+const exporter = new EncodedTraceExporter({
   url: opts.url,
   timeoutMillis: opts.timeoutMillis,
 });
-const resources = new ResourceCache();
 
 function reply(r: ExportReply): void {
   parentPort?.postMessage(r);
@@ -33,13 +32,8 @@ function reason(err: unknown): string {
 function handleExportRequest(req: ExportRequest): void {
   const { id } = req;
   if (req.op === 'export') {
-    let spans;
-    try {
-      spans = decodeBatch(req.batch, resources);
-    } catch (err) {
-      return reply({ id, ok: false, reason: reason(err) });
-    }
-    exporter.export(spans, (result) => {
+    const batch = { bytes: req.bytes, spans: req.spans };
+    exporter.export(batch, (result) => {
       const ok = result.code === ExportResultCode.SUCCESS;
       reply({ id, ok, reason: ok ? null : reason(result.error) });
     });

@@ -4,7 +4,6 @@
  * reply with the same id; failures travel as a short reason, never as
  * an Error object (errors crossing a thread are matched by code).
  */
-import type { EncodedBatch } from './span-codec.js';
 
 /** How the export thread reaches the collector. */
 export interface ExportThreadOptions {
@@ -15,7 +14,12 @@ export interface ExportThreadOptions {
 
 /** Main thread to export thread. */
 export type ExportCommand =
-  | { readonly op: 'export'; readonly batch: EncodedBatch }
+  | {
+      readonly op: 'export';
+      /** An OTLP ExportTraceServiceRequest (otlp-encode.ts). */
+      readonly bytes: Uint8Array;
+      readonly spans: number;
+    }
   | { readonly op: 'flush' }
   | { readonly op: 'shutdown' };
 

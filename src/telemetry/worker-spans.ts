@@ -15,6 +15,10 @@ import type { ReadableSpan } from '@opentelemetry/sdk-trace-base';
 import type { WorkerSpanData } from '../inference/types.js';
 import { kVersion } from '../version.js';
 
+// One object for every worker span: exporters group spans by scope
+// identity, so one scope means one ScopeSpans per batch.
+const kScope = { name: 'routeiq-gateway', version: kVersion } as const;
+
 function hr(ms: number): HrTime {
   const secs = Math.floor(ms / 1000);
   return [secs, Math.round((ms - secs * 1000) * 1e6)];
@@ -52,7 +56,7 @@ export function toReadableSpan(
     events: [],
     ended: true,
     resource,
-    instrumentationScope: { name: 'routeiq-gateway', version: kVersion },
+    instrumentationScope: kScope,
     droppedAttributesCount: 0,
     droppedEventsCount: 0,
     droppedLinksCount: 0,

@@ -3,7 +3,8 @@
 import { parentPort } from 'node:worker_threads';
 
 parentPort.on('message', (req) => {
-  if (req.op === 'export' && req.batch.data.includes('__exit__')) {
+  const bytes = req.op === 'export' ? Buffer.from(req.bytes) : null;
+  if (bytes?.includes('__exit__')) {
     process.exit(1);
   }
   parentPort.postMessage({ id: req.id, ok: true, reason: null });

@@ -6,6 +6,7 @@
 import t from 'tap';
 import { fileURLToPath } from 'node:url';
 import { ExportResultCode, type ExportResult } from '@opentelemetry/core';
+import { OTLPTraceExporter } from '@opentelemetry/exporter-trace-otlp-grpc';
 import { resourceFromAttributes } from '@opentelemetry/resources';
 import {
   BasicTracerProvider,
@@ -28,7 +29,9 @@ function spans(...names: string[]): ReadableSpan[] {
   });
   const tracer = p.getTracer('export-thread-test');
   for (const n of names) {
-    tracer.startSpan(n, { attributes: { 'routeiq.test': n } }).end();
+    tracer
+      .startSpan(n, { attributes: { 'routeiq.test': n, n: n.length } })
+      .end();
   }
   return mem.getFinishedSpans();
 }
@@ -54,6 +57,25 @@ t.test('batches reach a real collector from the thread', async (t) => {
   const alpha = rx.spans.find((s) => s.name === 'alpha');
   t.equal(alpha?.attributes['routeiq.test'], 'alpha');
   t.equal(alpha?.resource['service.instance.id'], 'r-7');
+});
+
+t.test('the collector receives what the SDK exporter would send', async (t) => {
+  const rx = await startOtlpReceiver(t);
+  const ours = new ThreadSpanExporter({
+    url: rx.endpoint,
+    timeoutMillis: 2000,
+  });
+  const sdk = new OTLPTraceExporter({ url: rx.endpoint, timeoutMillis: 2000 });
+  t.teardown(() => Promise.all([ours.shutdown(), sdk.shutdown()]));
+  const batch = spans('one', 'two', 'three');
+
+  t.equal((await exportOnce(ours, batch)).code, ExportResultCode.SUCCESS);
+  await rx.waitFor((s) => s.length >= 3);
+  const fromOurs = rx.spans.splice(0);
+  const viaSdk = await new Promise<ExportResult>((r) => sdk.export(batch, r));
+  t.equal(viaSdk.code, ExportResultCode.SUCCESS);
+  await rx.waitFor((s) => s.length >= 3);
+  t.same(fromOurs, rx.spans, 'the same spans, decoded from the wire');
 });
 
 t.test('a collector that is down fails the batch', async (t) => {
