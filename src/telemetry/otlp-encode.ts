@@ -37,17 +37,18 @@ function flagsOf(traceFlags: number, remote: boolean | undefined): number {
 
 /** HrTime as unsigned 64-bit nanoseconds, in two exact 32-bit halves. */
 function writeTime(w: ProtoWriter, field: number, t: HrTime): void {
-  // s * 1e9 + ns overflows 2^53, so the seconds are split at 2^16.
-  const sLow = t[0] % 0x10000;
-  const sHigh = (t[0] - sLow) / 0x10000;
-  const a = sLow * 1e9 + t[1];
+  // s * 1e9 + ns overflows 2^53, so the seconds are split at 2^16 and
+  // every product and sum below stays an exact integer. Division and
+  // floor, not %, which is a slow fmod on doubles.
+  const s = t[0];
+  const sHigh = Math.floor(s / 0x10000);
+  const a = (s - sHigh * 0x10000) * 1e9 + t[1];
   const b = sHigh * 1e9;
-  const bLow = b % 0x10000;
-  const sum = bLow * 0x10000 + a;
-  const lo = sum % 0x100000000;
-  const hi = (b - bLow) / 0x10000 + (sum - lo) / 0x100000000;
+  const bHigh = Math.floor(b / 0x10000);
+  const sum = (b - bHigh * 0x10000) * 0x10000 + a;
+  const carry = Math.floor(sum / 0x100000000);
   w.tag(field, Wire.Fixed64);
-  w.fixed64(lo, hi);
+  w.fixed64(sum - carry * 0x100000000, bHigh + carry);
 }
 
 function writeAnyValue(w: ProtoWriter, v: unknown): void {

@@ -145,9 +145,17 @@ t.test('any span encodes as the SDK encodes it (property)', async (t) => {
       ),
       fc.option(fc.string({ maxLength: 10 })),
       fc.boolean(),
-      (attrs: Attributes, kind: SpanKind, message, withEvent) => {
+      fc.tuple(
+        fc.integer({ min: 0, max: 2 ** 34 }),
+        fc.integer({ min: 0, max: 999_999_999 }),
+      ),
+      (attrs: Attributes, kind: SpanKind, message, withEvent, start) => {
         exporter.reset();
-        const first = tracer.startSpan('p', { kind, attributes: attrs });
+        const first = tracer.startSpan('p', {
+          kind,
+          attributes: attrs,
+          startTime: start,
+        });
         if (message !== null) {
           first.setStatus({ code: SpanStatusCode.ERROR, message });
         }
