@@ -21,6 +21,8 @@ export interface BenchOptions {
   readonly profile: boolean;
   /** The gateway variant profiled. */
   readonly profileTarget: ProfileTarget;
+  /** The saturation scenario the profile runs. */
+  readonly profileScenario: 'sat-json' | 'sat-stream';
   readonly outDir: string;
   readonly chunks: number;
   readonly chunkIntervalMs: number;
@@ -37,6 +39,7 @@ export const kUsage = `usage: node dist/bench/run.js [options]
   --profile / --no-profile  CPU profile of the gateway under saturation
                           (default: on for the full suite, off for quick)
   --profile-target <name> simple-shuffle (default) or tracing
+  --profile-scenario <s>  sat-json (default) or sat-stream
   --rounds <n>            rounds of the saturation scenarios
   --chunks <n>            content chunks per streamed answer (default 20)
   --chunk-interval-ms <n> gap between streamed chunks (default 0)
@@ -71,6 +74,7 @@ export function parseOptions(argv: readonly string[]): BenchOptions | null {
       profile: { type: 'boolean' },
       'no-profile': { type: 'boolean' },
       'profile-target': { type: 'string', default: 'simple-shuffle' },
+      'profile-scenario': { type: 'string', default: 'sat-json' },
       rounds: { type: 'string' },
       chunks: { type: 'string' },
       'chunk-interval-ms': { type: 'string' },
@@ -88,6 +92,10 @@ export function parseOptions(argv: readonly string[]): BenchOptions | null {
   if (profileTarget !== 'simple-shuffle' && profileTarget !== 'tracing') {
     throw new Error('--profile-target must be simple-shuffle or tracing');
   }
+  const profileScenario = values['profile-scenario'];
+  if (profileScenario !== 'sat-json' && profileScenario !== 'sat-stream') {
+    throw new Error('--profile-scenario must be sat-json or sat-stream');
+  }
   const quick = values.quick;
   return {
     quick,
@@ -96,6 +104,7 @@ export function parseOptions(argv: readonly string[]): BenchOptions | null {
     scenarios: list(values.scenarios),
     profile: values['no-profile'] ? false : (values.profile ?? !quick),
     profileTarget,
+    profileScenario,
     outDir: values.out,
     chunks: int(values.chunks, '--chunks', 1) ?? 20,
     chunkIntervalMs:

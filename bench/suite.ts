@@ -129,8 +129,10 @@ export async function runSuite(
     const runs = await measureAll(scenarios, targets, ctx, log);
     await Promise.all(targets.map((t) => t.stop()));
     targets = [];
-    // The profile always runs the non-streaming saturation shape.
-    const sat = scenariosFor(opts.quick, 1).find((s) => s.name === 'sat-json');
+    // The profile runs one saturation shape (non-streaming by default).
+    const sat = scenariosFor(opts.quick, 1).find(
+      (s) => s.name === opts.profileScenario,
+    );
     const profile =
       opts.profile && sat !== undefined
         ? await profileGateway(

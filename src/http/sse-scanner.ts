@@ -16,6 +16,7 @@ const kUsage = Buffer.from('"usage"');
 const kError = Buffer.from('"error"');
 const kDone = Buffer.from('data: [DONE]');
 const kEmptyChoices = Buffer.from('"choices":[]');
+const kMarks = [kUsage, kError, kDone] as const;
 
 /** What the scanner learned from the events so far. */
 export interface SseFacts {
@@ -93,19 +94,24 @@ export class SseScanner {
   }
 
   private scan(whole: Buffer): Buffer {
-    const marked =
-      whole.indexOf(kUsage) !== -1 ||
-      whole.indexOf(kError) !== -1 ||
-      whole.indexOf(kDone) !== -1;
-    if (!marked) {
-      this.facts.events += countEvents(whole);
+    const mark = firstMark(whole);
+    const ends = new EventEnds(whole);
+    if (mark === -1) {
+      this.facts.events += ends.count(0);
       return whole;
     }
-    // Slow path: look at each event of this chunk.
+    // Events wholly before the first marker pass as they are; from the
+    // one holding it on, each event is looked at.
     const keep: Buffer[] = [];
     let start = 0;
+    for (let end = ends.next(0); end !== -1 && end <= mark;) {
+      this.facts.events++;
+      start = end;
+      end = ends.next(end);
+    }
+    if (start > 0) keep.push(whole.subarray(0, start));
     while (start < whole.length) {
-      const end = nextEventEnd(whole, start);
+      const end = ends.next(start);
       const stop = end === -1 ? whole.length : end;
       const ev = this.inspect(whole.subarray(start, stop));
       if (ev !== null) keep.push(ev);
@@ -148,18 +154,52 @@ function lastEventEnd(buf: Buffer): number {
   return Math.max(lf === -1 ? -1 : lf + 2, crlf === -1 ? -1 : crlf + 4);
 }
 
-/** End (exclusive) of the first whole event from `from`, or -1. */
-function nextEventEnd(buf: Buffer, from: number): number {
-  const lf = buf.indexOf(kSep, from);
-  const crlf = buf.indexOf(kCrlfSep, from);
-  if (lf === -1) return crlf === -1 ? -1 : crlf + 4;
-  return crlf === -1 ? lf + 2 : Math.min(lf + 2, crlf + 4);
+/** Offset of the first `usage`, `error` or `[DONE]` in `buf`, or -1. */
+function firstMark(buf: Buffer): number {
+  let first = -1;
+  for (const needle of kMarks) {
+    const at = buf.indexOf(needle);
+    if (at !== -1 && (first === -1 || at < first)) first = at;
+  }
+  return first;
 }
 
-function countEvents(buf: Buffer): number {
-  let n = 0;
-  for (let i = nextEventEnd(buf, 0); i !== -1; i = nextEventEnd(buf, i)) n++;
-  return n;
+/**
+ * Event ends of one buffer, walked forward. Each separator's next
+ * position is remembered until passed, so a walk searches the buffer
+ * once per separator kind, not once per event (a stream with no CRLF
+ * separators would otherwise rescan the rest of the buffer each time).
+ */
+class EventEnds {
+  readonly #buf: Buffer;
+  // Next "\n\n" / "\r\n\r\n" at or after the last query; -1: none.
+  #lf = -2;
+  #crlf = -2;
+
+  constructor(buf: Buffer) {
+    this.#buf = buf;
+  }
+
+  /** End (exclusive) of the first whole event from `from`, or -1. */
+  next(from: number): number {
+    if (this.#lf !== -1 && this.#lf < from) {
+      this.#lf = this.#buf.indexOf(kSep, from);
+    }
+    if (this.#crlf !== -1 && this.#crlf < from) {
+      this.#crlf = this.#buf.indexOf(kCrlfSep, from);
+    }
+    const lf = this.#lf;
+    const crlf = this.#crlf;
+    if (lf === -1) return crlf === -1 ? -1 : crlf + 4;
+    return crlf === -1 ? lf + 2 : Math.min(lf + 2, crlf + 4);
+  }
+
+  /** Whole events from `from` on. */
+  count(from: number): number {
+    let n = 0;
+    for (let i = this.next(from); i !== -1; i = this.next(i)) n++;
+    return n;
+  }
 }
 
 function eventJson(ev: Buffer): Record<string, unknown> | null {

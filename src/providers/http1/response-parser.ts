@@ -197,6 +197,10 @@ export class ResponseParser {
   }
 
   #readLine(data: Buffer, at: number): number {
+    if (this.#line === '' && this.#state === 'size') {
+      const next = this.#readSizeFast(data, at);
+      if (next !== -1) return next;
+    }
     const nl = data.indexOf(10, at);
     const end = nl === -1 ? data.length : nl + 1;
     this.#line += data.toString('latin1', at, end);
@@ -214,6 +218,27 @@ export class ResponseParser {
     this.#remaining = parseInt(hex, 16);
     this.#state = this.#remaining === 0 ? 'trailers' : 'data';
     return end;
+  }
+
+  /**
+   * A whole `<hex>\r\n` size line at `at`, read from the bytes; -1 for
+   * anything else (split across reads, extensions, bad bytes), which
+   * the general path then handles. Streams carry one per event.
+   */
+  #readSizeFast(data: Buffer, at: number): number {
+    let size = 0;
+    let i = at;
+    for (const lim = Math.min(data.length, at + 12); i < lim; i++) {
+      const c = data[i] as number;
+      const l = c | 0x20;
+      const d = c >= 48 && c <= 57 ? c - 48 : l >= 97 && l <= 102 ? l - 87 : -1;
+      if (d < 0) break;
+      size = size * 16 + d;
+    }
+    if (i === at || data[i] !== 13 || data[i + 1] !== 10) return -1;
+    this.#remaining = size;
+    this.#state = size === 0 ? 'trailers' : 'data';
+    return i + 2;
   }
 
   #readChunkData(data: Buffer, at: number): number {

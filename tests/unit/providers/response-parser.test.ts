@@ -42,24 +42,52 @@ function feed(wire: string, cuts: number[]): Parsed {
   return got;
 }
 
-function chunked(parts: string[]): string {
+/** How one chunk's size line is written (all are valid HTTP/1.1). */
+interface SizeStyle {
+  readonly upper: boolean;
+  readonly zeros: number;
+  readonly ext: boolean;
+  readonly bareLf: boolean;
+}
+
+const kPlain: SizeStyle = { upper: false, zeros: 0, ext: false, bareLf: false };
+
+const kSizeStyle = fc.record({
+  upper: fc.boolean(),
+  zeros: fc.nat(3),
+  ext: fc.boolean(),
+  bareLf: fc.boolean(),
+});
+
+function sizeLine(n: number, s: SizeStyle): string {
+  const hex = n.toString(16);
+  return (
+    '0'.repeat(s.zeros) +
+    (s.upper ? hex.toUpperCase() : hex) +
+    (s.ext ? ';name=value' : '') +
+    (s.bareLf ? '\n' : '\r\n')
+  );
+}
+
+function chunked(parts: string[], styles: SizeStyle[] = []): string {
   const body = parts
     .filter((p) => p.length > 0)
-    .map((p) => `${p.length.toString(16)}\r\n${p}\r\n`)
+    .map((p, i) => `${sizeLine(p.length, styles[i] ?? kPlain)}${p}\r\n`)
     .join('');
   return `${body}0\r\n\r\n`;
 }
 
-t.test('a chunked body reads the same however the bytes are split', (t) => {
+t.test('a chunked body reads the same however it is split or sized', (t) => {
   fc.assert(
     fc.property(
       fc.array(fc.string({ maxLength: 40 }), { maxLength: 8 }),
       fc.array(fc.nat(), { maxLength: 12 }),
-      (parts, cuts) => {
+      fc.array(kSizeStyle, { maxLength: 8 }),
+      (parts, cuts, styles) => {
         const wire =
           'HTTP/1.1 200 OK\r\nTransfer-Encoding: chunked\r\n' +
           'Content-Type: text/event-stream\r\n\r\n' +
-          chunked(parts);
+          chunked(parts, styles);
         const got = feed(wire, cuts);
         return (
           got.status === 200 &&
