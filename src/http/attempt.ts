@@ -150,6 +150,7 @@ async function commitStream(
       ctx: input.ctx,
       first: first.value,
       rest: it,
+      drained: up.drained ?? (() => false),
       scanner,
       headers: input.headers,
       stallMs: input.svc.config.routeiq.streamStallTimeoutMs,

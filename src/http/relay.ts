@@ -21,6 +21,7 @@ import { StreamWriter } from './stream-writer.js';
 import type { HttpResponse } from './uws.js';
 
 const kDoneFrame = Buffer.from('data: [DONE]\n\n');
+const kEmpty = Buffer.alloc(0);
 
 /** Inputs of one relay. */
 export interface RelayInput {
@@ -28,6 +29,8 @@ export interface RelayInput {
   readonly ctx: RequestContext;
   readonly first: Buffer;
   readonly rest: AsyncIterator<Buffer>;
+  /** True once `rest` has nothing more to give (see UpstreamResponse). */
+  readonly drained: () => boolean;
   readonly scanner: SseScanner;
   readonly headers: HeaderList;
   readonly stallMs: number;
@@ -37,7 +40,11 @@ function errorFrame(err: GatewayError): Buffer {
   return Buffer.from(`data: ${errorBody(err)}\n\n`);
 }
 
-function writeHead(input: RelayInput, writer: StreamWriter): boolean {
+function writeHead(
+  input: RelayInput,
+  writer: StreamWriter,
+  out: Buffer,
+): boolean {
   const { res, ctx } = input;
   ctx.status = 200;
   let ok = true;
@@ -47,7 +54,7 @@ function writeHead(input: RelayInput, writer: StreamWriter): boolean {
     res.writeHeader('cache-control', 'no-cache');
     res.writeHeader('x-request-id', ctx.id);
     for (const [k, v] of input.headers) res.writeHeader(k, v);
-    ok = writer.write(input.scanner.push(input.first));
+    ok = writer.write(out);
   });
   return ok;
 }
@@ -71,18 +78,25 @@ export async function relayStream(input: RelayInput): Promise<void> {
 async function relay(input: RelayInput, writer: StreamWriter): Promise<void> {
   const { res, ctx, scanner } = input;
   let failure: GatewayError | null = null;
+  // Bytes not yet written: held back while the upstream has ended, so
+  // the last of them (or the whole answer) leave with the end itself.
+  let out = scanner.push(input.first);
+  let headSent = false;
   try {
-    if (!writeHead(input, writer)) await writer.drained();
-    for (;;) {
+    while (!input.drained()) {
+      const ok = headSent ? writer.write(out) : writeHead(input, writer, out);
+      headSent = true;
+      out = kEmpty;
+      if (!ok) await writer.drained();
       if (ctx.aborted) return;
       // A response's buffered bytes are capped (row 5), upstream's too.
       if (scanner.overflowed) throw new UpstreamBadResponseError();
       const next = await input.rest.next();
       if (next.done === true) break;
-      if (!writer.write(scanner.push(next.value))) await writer.drained();
+      out = scanner.push(next.value);
     }
     const tail = scanner.flush();
-    if (tail !== null) writer.write(tail);
+    if (tail !== null) out = Buffer.concat([out, tail]);
     // An upstream that closes without [DONE] was cut off mid-stream.
     if (!scanner.facts.sawDone) failure = new UpstreamStreamInterruptedError();
   } catch (err) {
@@ -105,12 +119,19 @@ async function relay(input: RelayInput, writer: StreamWriter): Promise<void> {
   if (failure !== null) {
     ctx.outcome = 'mid_stream_error';
     ctx.errorCode = failure.code;
-    writer.write(errorFrame(failure));
-    writer.write(kDoneFrame);
   } else if (scanner.facts.inBandError) {
     // Passed through as sent, but logged as the failure it is.
     ctx.outcome = 'mid_stream_error';
     ctx.errorCode = 'GW_ERR_UPSTREAM';
   }
-  res.cork(() => res.end());
+  // One write: what is held back, any error frame, and the end.
+  res.cork(() => {
+    if (headSent) writer.write(out);
+    else writeHead(input, writer, out);
+    if (failure !== null) {
+      writer.write(errorFrame(failure));
+      writer.write(kDoneFrame);
+    }
+    res.end();
+  });
 }

@@ -77,6 +77,7 @@ export class OpenAICompatibleProvider implements Provider {
       contentType: head.headers['content-type'] ?? null,
       // Body errors are mapped by the consumer (mapTransportError).
       body: call.body(),
+      drained: () => call.drained,
       collect: (cap) =>
         call.collect(cap).catch((err: unknown) => {
           throw mapTransportError(err);

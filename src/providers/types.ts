@@ -32,6 +32,11 @@ export interface UpstreamResponse {
   readonly retryAfter: string | null;
   readonly contentType: string | null;
   readonly body: AsyncIterable<Buffer>;
+  /**
+   * True once nothing more will come: the answer ended and every byte
+   * was handed out. Lets the relay send its last bytes with the end.
+   */
+  readonly drained?: () => boolean;
   /** The whole body at once (non-streaming answers), at most `cap`. */
   collect(cap: number): Promise<Buffer>;
   /** Stop reading and release the connection. */

@@ -64,6 +64,11 @@ export class Exchange implements ParserSink {
     else cancel.onCancel(this.#onAbort);
   }
 
+  /** True once the response ended and its body was all taken. */
+  get drained(): boolean {
+    return this.#ended && this.#chunks.length === 0;
+  }
+
   /** True once the response ended or failed. */
   get settled(): boolean {
     return this.#ended || this.#error !== null;

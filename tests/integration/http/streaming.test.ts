@@ -64,6 +64,20 @@ t.test(
   },
 );
 
+t.test('an answer sent all at once arrives whole, with its head', async (t) => {
+  const { up, res, it } = await streamFrom(t, { chunks: 30 });
+  t.equal(res.statusCode, 200);
+  t.match(res.headers['content-type'], /text\/event-stream/);
+  t.match(res.headers['x-request-id'], /^[0-9a-f-]{36}$/);
+  let text = '';
+  for (let n = await it.next(); !n.done; n = await it.next())
+    text += String(n.value);
+  const events = text.split('\n\n').filter((e) => e !== '');
+  t.equal(events.length, 31, 'every chunk and [DONE], once each');
+  t.equal(events.at(-1), 'data: [DONE]');
+  t.equal(up.seen[0]?.finished, true);
+});
+
 t.test('a client disconnect closes the upstream request', async (t) => {
   const up = await startUpstream(t, { chunks: 50, chunkIntervalMs: 50 });
   const { url, gw } = await startTestGateway(t, upstreamConfig([up.url]));
