@@ -10,7 +10,12 @@
  * Field numbers are those of opentelemetry/proto/trace/v1/trace.proto
  * and common/v1/common.proto.
  */
-import type { AttributeValue, Attributes, HrTime } from '@opentelemetry/api';
+import type {
+  AttributeValue,
+  Attributes,
+  HrTime,
+  SpanContext,
+} from '@opentelemetry/api';
 import type { InstrumentationScope } from '@opentelemetry/core';
 import type { Resource } from '@opentelemetry/resources';
 import type { ReadableSpan } from '@opentelemetry/sdk-trace-base';
@@ -149,20 +154,25 @@ function writeEvents(w: ProtoWriter, span: ReadableSpan): void {
   }
 }
 
+/** Trace id, span id and trace state: fields 1-3 of Span and Link. */
+function writeIds(w: ProtoWriter, c: SpanContext): void {
+  w.tag(1, Wire.Len);
+  w.hex(c.traceId);
+  w.tag(2, Wire.Len);
+  w.hex(c.spanId);
+  const state = c.traceState?.serialize();
+  if (state) {
+    w.tag(3, Wire.Len);
+    w.string(state);
+  }
+}
+
 function writeLinks(w: ProtoWriter, span: ReadableSpan): void {
   for (const l of span.links) {
     const c = l.context;
     w.tag(13, Wire.Len);
     const m = w.open();
-    w.tag(1, Wire.Len);
-    w.hex(c.traceId);
-    w.tag(2, Wire.Len);
-    w.hex(c.spanId);
-    const state = c.traceState?.serialize();
-    if (state) {
-      w.tag(3, Wire.Len);
-      w.string(state);
-    }
+    writeIds(w, c);
     if (l.attributes) writeAttributes(w, l.attributes, 4);
     w.tag(5, Wire.Varint);
     w.varint(l.droppedAttributesCount || 0);
@@ -178,15 +188,7 @@ function writeSpan(w: ProtoWriter, span: ReadableSpan): void {
   const parent = span.parentSpanContext;
   w.tag(2, Wire.Len);
   const m = w.open();
-  w.tag(1, Wire.Len);
-  w.hex(own.traceId);
-  w.tag(2, Wire.Len);
-  w.hex(own.spanId);
-  const state = own.traceState?.serialize();
-  if (state) {
-    w.tag(3, Wire.Len);
-    w.string(state);
-  }
+  writeIds(w, own);
   if (parent?.spanId) {
     w.tag(4, Wire.Len);
     w.hex(parent.spanId);
