@@ -78,8 +78,8 @@ export async function relayStream(input: RelayInput): Promise<void> {
 async function relay(input: RelayInput, writer: StreamWriter): Promise<void> {
   const { res, ctx, scanner } = input;
   let failure: GatewayError | null = null;
-  // Bytes not yet written: held back while the upstream has ended, so
-  // the last of them (or the whole answer) leave with the end itself.
+  // Bytes not yet written. Once the upstream has ended they are held
+  // back, so the last of them (or the whole answer) leave with the end.
   let out = scanner.push(input.first);
   let headSent = false;
   try {
