@@ -1,8 +1,9 @@
 /**
  * A CPU profile of the gateway's hot path: a separate simple-shuffle
- * gateway (tracing on or off) started with `node --cpu-prof`, held at saturation, stopped
- * with SIGTERM (the profile is written at exit), then summarised. Kept
- * apart from the measured runs: profiling slows the process down.
+ * gateway (tracing on or off) started with `node --cpu-prof`, held at
+ * saturation, stopped with SIGTERM (the profile is written at exit),
+ * then summarised. Kept apart from the measured runs: profiling slows
+ * the process down.
  */
 import { copyFileSync, mkdirSync, readFileSync, readdirSync } from 'node:fs';
 import { join } from 'node:path';

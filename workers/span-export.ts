@@ -32,8 +32,7 @@ function reason(err: unknown): string {
 function handleExportRequest(req: ExportRequest): void {
   const { id } = req;
   if (req.op === 'export') {
-    const batch = { bytes: req.bytes, spans: req.spans };
-    exporter.export(batch, (result) => {
+    exporter.export(req, (result) => {
       const ok = result.code === ExportResultCode.SUCCESS;
       reply({ id, ok, reason: ok ? null : reason(result.error) });
     });

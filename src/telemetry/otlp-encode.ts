@@ -94,32 +94,14 @@ function writeAnyValue(w: ProtoWriter, v: unknown): void {
   // Anything else (undefined, functions) is an empty AnyValue.
 }
 
-// Attribute keys repeat from span to span: each is encoded once, with
-// its tag, and copied after. Bounded, for keys made from data.
-const kKeyCacheMax = 1024;
-const keyCache = new Map<string, Uint8Array>();
-const keyWriter = new ProtoWriter(256);
-
-function keyBytes(key: string): Uint8Array {
-  let b = keyCache.get(key);
-  if (b === undefined) {
-    keyWriter.reset();
-    keyWriter.tag(1, Wire.Len);
-    keyWriter.string(key);
-    b = keyWriter.finish();
-    if (keyCache.size >= kKeyCacheMax) keyCache.clear();
-    keyCache.set(key, b);
-  }
-  return b;
-}
-
 /** Repeated KeyValue under `field`. */
 function writeAttributes(w: ProtoWriter, attrs: Attributes, field: number) {
   for (const key in attrs) {
     if (!Object.prototype.hasOwnProperty.call(attrs, key)) continue;
     w.tag(field, Wire.Len);
     const kv = w.open();
-    w.raw(keyBytes(key));
+    w.tag(1, Wire.Len);
+    w.string(key);
     w.tag(2, Wire.Len);
     const value = w.open();
     writeAnyValue(w, attrs[key] as AttributeValue | undefined);
@@ -281,10 +263,7 @@ export class OtlpTraceEncoder {
     for (const [resource, scopes] of group(spans)) {
       w.tag(1, Wire.Len);
       const rs = w.open();
-      const head = this.#resourceOf(resource);
-      w.ensure(head.length);
-      w.buf.set(head, w.pos);
-      w.pos += head.length;
+      w.raw(this.#resourceOf(resource));
       for (const [scope, list] of scopes) {
         w.tag(2, Wire.Len);
         const ss = w.open();

@@ -145,25 +145,15 @@ export class ProtoWriter {
 
   /** Bytes as they are (an encoding made earlier). */
   raw(b: Uint8Array): void {
-    const n = b.length;
-    this.ensure(n);
-    const buf = this.buf;
-    let p = this.pos;
-    // A loop beats TypedArray#set's call overhead for short runs.
-    if (n <= 64) for (let i = 0; i < n; i++) buf[p++] = b[i] as number;
-    else {
-      buf.set(b, p);
-      p += n;
-    }
-    this.pos = p;
+    this.ensure(b.length);
+    this.buf.set(b, this.pos);
+    this.pos += b.length;
   }
 
   /** Length-prefixed bytes. */
   bytes(b: Uint8Array): void {
     this.varint(b.length);
-    this.ensure(b.length);
-    this.buf.set(b, this.pos);
-    this.pos += b.length;
+    this.raw(b);
   }
 
   /** Length-prefixed bytes of a hex string (trace and span ids). */
